@@ -1,0 +1,3 @@
+from scoring.api.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,87 @@
+"""Forms of the certificate pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from scoring.core.numbering import DEFAULT_PATTERN
+
+
+class AccessCodeForm(FlaskForm):
+    code = StringField(
+        _l("Access code"),
+        validators=[DataRequired(_l("Enter the access code.")), Length(max=40)],
+        render_kw={
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+            "placeholder": "XXXX-XXXX-XXXX",
+        },
+    )
+
+
+class SettingsForm(FlaskForm):
+    title = StringField(
+        _l("Title"), validators=[DataRequired(_l("Enter the certificate title.")), Length(max=120)]
+    )
+    signer_title = TextAreaField(
+        _l("Signer's position"),
+        validators=[DataRequired(_l("Enter the signer's position.")), Length(max=200)],
+        render_kw={"rows": 2},
+    )
+    signer_name = StringField(
+        _l("Signer's name"),
+        validators=[DataRequired(_l("Enter the signer's name.")), Length(max=200)],
+    )
+    signer_nip = StringField(
+        _l("Signer's NIP (optional)"),
+        validators=[Optional(), Length(max=30)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+    place = StringField(
+        _l("Place"), validators=[DataRequired(_l("Enter the place.")), Length(max=120)]
+    )
+    issue_date = DateField(
+        _l("Date on the certificates (optional)"),
+        validators=[Optional()],
+        render_kw={"autocomplete": "off"},
+    )
+    org_code = StringField(
+        _l("Office code"), validators=[DataRequired(_l("Enter the office code.")), Length(max=40)]
+    )
+    number_format = StringField(
+        _l("Number format"),
+        default=DEFAULT_PATTERN,
+        validators=[DataRequired(_l("Enter the number format.")), Length(max=120)],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    logo = FileField(
+        _l("Logo (JPEG or PNG)"),
+        validators=[FileAllowed(["jpg", "jpeg", "png"], _l("Upload a JPEG or PNG image."))],
+        render_kw={"accept": "image/jpeg,image/png"},
+    )
+    remove_logo = BooleanField(_l("Remove the logo"))
+    background = FileField(
+        _l("Background image (JPEG or PNG, A4 landscape)"),
+        validators=[FileAllowed(["jpg", "jpeg", "png"], _l("Upload a JPEG or PNG image."))],
+        render_kw={"accept": "image/jpeg,image/png"},
+    )
+    remove_background = BooleanField(_l("Remove the background image"))
+
+
+class RevokeForm(FlaskForm):
+    reason = StringField(
+        _l("Reason"),
+        validators=[
+            DataRequired(_l("Enter the reason for revoking the certificate.")),
+            Length(max=300),
+        ],
+    )
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF token (issue all, reissue)."""

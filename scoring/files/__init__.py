@@ -1,0 +1,3 @@
+from scoring.files.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from scoring.judge.views import bp
+
+__all__ = ["bp"]

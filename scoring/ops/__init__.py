@@ -1,0 +1,3 @@
+from scoring.ops.views import bp
+
+__all__ = ["bp"]

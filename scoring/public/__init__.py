@@ -1,0 +1,3 @@
+from scoring.public.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,42 @@
+"""Session-based login wiring (Flask-Login)."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+from werkzeug.wrappers import Response
+
+from scoring.extensions import db
+
+
+def init_login(app: Flask, login_manager: LoginManager) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    # "strong" would drop the session when a tablet changes networks (its IP changes).
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):  # type: ignore[no-untyped-def]
+        from scoring.models import User
+
+        raw_id, _, version = user_id.partition(":")
+        if not raw_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(raw_id))
+        if user is None or not user.active or user.session_version != int(version):
+            return None  # signed out everywhere, or deactivated
+        return user
+
+    @login_manager.unauthorized_handler
+    def unauthorized() -> Response:
+        if request.path.startswith("/api/"):
+            response = jsonify(error="login_required", message=str(login_manager.login_message))
+            response.status_code = 401
+            return response
+        from flask import flash
+
+        flash(str(login_manager.login_message), login_manager.login_message_category)
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))

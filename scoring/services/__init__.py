@@ -1,0 +1,1 @@
+"""Verbs that change state and own the transaction."""

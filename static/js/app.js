@@ -1,0 +1,2 @@
+// Juara: small progressive enhancements; every page works without this file.
+"use strict";

@@ -1,0 +1,404 @@
+// Juara score sheet: touch controls, the live weighted total, "Kirim", and conflict choices.
+//
+// Every change goes first to the IndexedDB outbox (outbox.js) and the page shows what is there;
+// the server copy (from the page, the API or the last acknowledgement) is shown otherwise.
+(function () {
+  "use strict";
+
+  const root = document.getElementById("sheet");
+  const Outbox = window.JuaraOutbox;
+  const Judge = window.JuaraJudge;
+  if (!root || !Outbox || !Judge) return;
+  const msg = root.dataset;
+  const sheetId = Number(root.dataset.sheetId);
+  const userId = Judge.config.userId;
+
+  const criteria = Array.from(root.querySelectorAll(".criterion")).map(function (el) {
+    return {
+      id: el.dataset.criterionId,
+      el: el,
+      name: el.dataset.name,
+      min: Number(el.dataset.min),
+      max: Number(el.dataset.max),
+      weight: Number(el.dataset.weight),
+      input: el.querySelector(".score-input"),
+      comment: el.querySelector(".comment-input"),
+      error: el.querySelector("#error-" + el.dataset.criterionId),
+      commentError: el.querySelector("#comment-error-" + el.dataset.criterionId),
+      bands: Array.from(el.querySelectorAll(".band")),
+    };
+  });
+
+  // Σ wᵢ·(vᵢ/maxᵢ)·100 / Σ wᵢ over the scored criteria; mirrors weighted_total() in Python.
+  function weightedTotal(items) {
+    let weighted = 0;
+    let weights = 0;
+    items.forEach(function (item) {
+      if (item.value == null) return;
+      weighted += item.weight * (item.value / item.max) * 100;
+      weights += item.weight;
+    });
+    return weights ? weighted / weights : null;
+  }
+  window.JuaraWeightedTotal = weightedTotal;
+
+  // ---- state --------------------------------------------------------------------------------
+  function domServer() {
+    const scores = {};
+    const comments = {};
+    criteria.forEach(function (c) {
+      scores[c.id] = c.el.dataset.value === "" ? null : Number(c.el.dataset.value);
+      comments[c.id] = c.comment.value;
+    });
+    return {
+      version: Number(root.dataset.version),
+      status: root.dataset.status,
+      stageOpen: root.dataset.stageOpen === "true",
+      scores: scores,
+      comments: comments,
+    };
+  }
+
+  function fromJson(sheet) {
+    return {
+      version: sheet.version,
+      status: sheet.status,
+      stageOpen: sheet.stage.status === "open",
+      scores: sheet.scores,
+      comments: sheet.comments,
+    };
+  }
+
+  let server = domServer();
+  let local = null; // the outbox item of this sheet, if any
+
+  function adopt(sheet) {
+    if (sheet && sheet.id === sheetId && sheet.version >= server.version) server = fromJson(sheet);
+  }
+
+  function shown() {
+    return local ? { scores: local.scores, comments: local.comments } : server;
+  }
+
+  function readOnly() {
+    return server.status !== "draft" || !server.stageOpen || !!(local && local.submit);
+  }
+
+  // ---- numbers ------------------------------------------------------------------------------
+  function parseScore(text) {
+    const clean = (text || "").trim().replace(",", ".");
+    if (clean === "") return { value: null };
+    // "81," while typing "81,5" is not an error yet: it reads as 81.
+    if (!/^\d+(\.\d*)?$/.test(clean)) return { error: msg.msgNumber };
+    if ((clean.split(".")[1] || "").length > 2) return { error: msg.msgDecimals };
+    return { value: Number(clean) };
+  }
+
+  function rangeError(c, value) {
+    if (value == null || (value >= c.min && value <= c.max)) return null;
+    return msg.msgRange.replace("{min}", Judge.formatNumber(c.min))
+      .replace("{max}", Judge.formatNumber(c.max));
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------
+  function render() {
+    const values = shown();
+    const locked = readOnly();
+    criteria.forEach(function (c) {
+      const value = values.scores[c.id];
+      if (document.activeElement !== c.input) {
+        c.input.value = value == null ? "" : Judge.formatNumber(value);
+        c.error.textContent = "";
+        c.input.classList.remove("is-invalid");
+      }
+      if (document.activeElement !== c.comment) c.comment.value = values.comments[c.id] || "";
+      c.bands.forEach(function (band) {
+        const inBand = value != null && value >= Number(band.dataset.min) &&
+          value <= Number(band.dataset.max);
+        band.setAttribute("aria-pressed", inBand ? "true" : "false");
+        band.classList.toggle("active", inBand);
+      });
+      c.el.querySelectorAll("button, input, textarea").forEach(function (control) {
+        control.disabled = locked;
+      });
+      const invalid = local && local.invalid;
+      const scoreProblem = invalid && invalid["scores." + c.id];
+      const noteProblem = invalid && invalid["comments." + c.id];
+      if (scoreProblem) {
+        c.error.textContent = scoreProblem;
+        c.input.classList.add("is-invalid");
+      }
+      c.commentError.textContent = noteProblem || "";
+    });
+    const total = weightedTotal(criteria.map(function (c) {
+      return { value: values.scores[c.id], weight: c.weight, max: c.max };
+    }));
+    document.getElementById("total").textContent = Judge.formatNumber(total, 2);
+    const scored = criteria.filter(function (c) { return values.scores[c.id] != null; }).length;
+    const count = document.getElementById("scored-count");
+    count.textContent = count.dataset.msg.replace("{n}", scored).replace("{m}", criteria.length);
+    renderState(scored);
+    renderConflict();
+    // What this page believes the server holds (read by people debugging and by the tests).
+    root.dataset.serverVersion = String(server.version);
+    root.dataset.serverStatus = server.status;
+    root.dataset.localPending = local ? "1" : "0";
+  }
+
+  function renderState(scored) {
+    const state = document.getElementById("sheet-state");
+    const sentOnServer = server.status !== "draft";
+    const sentHere = !!(local && local.submit);
+    const labels = document.getElementById("state-labels-sheet");
+    if (sentOnServer || sentHere) {
+      state.className = "badge status fs-6 status-sent";
+      state.textContent = "✓ " + labels.dataset.sent;
+    } else {
+      state.className = "badge status fs-6 " + (scored ? "status-draft" : "status-todo");
+      state.textContent = scored ? labels.dataset.draft : labels.dataset.todo;
+    }
+    document.getElementById("sent-note").hidden = !sentOnServer;
+    document.getElementById("closed-note").hidden = server.stageOpen || sentOnServer;
+    document.getElementById("send-button").hidden = readOnly();
+    const note = document.getElementById("local-note");
+    let text = "";
+    if (local && local.blocked) {
+      text = local.blocked.reason === "stage_not_open" ? msg.msgBlockedStage
+        : local.blocked.reason === "not_found" ? msg.msgBlockedGone : msg.msgBlockedSubmitted;
+    } else if (local && local.invalid) {
+      text = msg.msgInvalid;
+    } else if (sentHere && !sentOnServer) {
+      text = msg.msgSentPending;
+    }
+    note.textContent = text;
+    note.hidden = !text;
+    note.className = "alert " + (sentHere && !(local.blocked || local.invalid)
+      ? "alert-info" : "alert-warning");
+  }
+
+  // ---- saving -------------------------------------------------------------------------------
+  function newItem() {
+    const values = shown();
+    return {
+      sheet_id: sheetId,
+      user_id: userId,
+      base_version: server.version,
+      scores: Object.assign({}, values.scores),
+      comments: Object.assign({}, values.comments),
+      submit: false,
+      attempt: null,
+      conflict: null,
+      blocked: null,
+      invalid: null,
+      created_at: Date.now(),
+    };
+  }
+
+  function change(mutate) {
+    if (readOnly()) return Promise.resolve(local);
+    return Outbox.update(sheetId, function (item) {
+      item = item || newItem();
+      mutate(item);
+      item.invalid = null;
+      return item;
+    }).then(function (item) {
+      local = item;
+      render();
+      Outbox.announce({ type: "edit", sheetId: sheetId });
+      Judge.refreshBadge();
+      Judge.requestSync(item && item.submit ? 0 : 1200);
+      return item;
+    });
+  }
+
+  function setScore(c, value) {
+    c.input.value = value == null ? "" : Judge.formatNumber(value);
+    c.error.textContent = "";
+    c.input.classList.remove("is-invalid");
+    return change(function (item) { item.scores[c.id] = value; });
+  }
+
+  function clamp(c, value) {
+    return Math.min(c.max, Math.max(c.min, value));
+  }
+
+  criteria.forEach(function (c) {
+    c.bands.forEach(function (band) {
+      band.addEventListener("click", function () {
+        const low = Number(band.dataset.min);
+        const high = Number(band.dataset.max);
+        setScore(c, clamp(c, Math.round((low + high) / 2)));
+      });
+    });
+    c.el.querySelectorAll(".step").forEach(function (button) {
+      button.addEventListener("click", function () {
+        const current = shown().scores[c.id];
+        const step = Number(button.dataset.step);
+        const start = current == null ? (step > 0 ? c.min : c.max) : current + step;
+        setScore(c, clamp(c, Math.round(start * 100) / 100));
+      });
+    });
+    c.input.addEventListener("input", function () {
+      const parsed = parseScore(c.input.value);
+      const problem = parsed.error || rangeError(c, parsed.value);
+      c.error.textContent = problem || "";
+      c.input.classList.toggle("is-invalid", !!problem);
+      c.input.setAttribute("aria-invalid", problem ? "true" : "false");
+      if (!problem) change(function (item) { item.scores[c.id] = parsed.value; });
+    });
+    c.input.addEventListener("blur", function () {
+      if (!c.input.classList.contains("is-invalid")) render();
+    });
+    // Every keystroke is written to the outbox at once: closing the tab loses nothing.
+    c.comment.addEventListener("input", function () {
+      const text = c.comment.value;
+      change(function (item) { item.comments[c.id] = text; });
+    });
+  });
+
+  // Enter in a field must not submit (and reload) the page: everything saves itself.
+  document.getElementById("sheet-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+  });
+
+  // ---- "Kirim": a summary to confirm ----------------------------------------------------------
+  const dialog = document.getElementById("summary");
+  document.getElementById("send-button").addEventListener("click", function () {
+    const values = shown();
+    const rows = document.getElementById("summary-rows");
+    rows.textContent = "";
+    let missing = 0;
+    criteria.forEach(function (c) {
+      const tr = document.createElement("tr");
+      const value = values.scores[c.id];
+      if (value == null) missing += 1;
+      [c.name, Judge.formatNumber(c.weight), value == null ? "–" : Judge.formatNumber(value)]
+        .forEach(function (text, index) {
+          const cell = document.createElement(index === 0 ? "th" : "td");
+          if (index === 0) cell.scope = "row";
+          else cell.className = "text-end";
+          cell.textContent = text;
+          tr.appendChild(cell);
+        });
+      rows.appendChild(tr);
+    });
+    const total = weightedTotal(criteria.map(function (c) {
+      return { value: values.scores[c.id], weight: c.weight, max: c.max };
+    }));
+    document.getElementById("summary-total").textContent = Judge.formatNumber(total, 2);
+    const missingEl = document.getElementById("summary-missing");
+    missingEl.textContent = msg.msgMissing.replace("{n}", missing);
+    missingEl.hidden = missing === 0;
+    document.getElementById("summary-confirm").disabled = missing > 0;
+    dialog.returnValue = "";
+    dialog.showModal();
+  });
+  dialog.addEventListener("close", function () {
+    if (dialog.returnValue !== "send") return;
+    change(function (item) { item.submit = true; }).then(function () {
+      window.scrollTo({ top: 0 });
+    });
+  });
+
+  // ---- conflict: the judge chooses, per criterion, which value to keep -------------------------
+  function describe(score, comment) {
+    const value = score == null ? msg.msgEmpty : Judge.formatNumber(score);
+    return comment ? value + " · " + msg.msgNote + ": " + comment : value;
+  }
+
+  function renderConflict() {
+    const section = document.getElementById("conflict");
+    const container = document.getElementById("conflict-items");
+    if (!local || !local.conflict) {
+      section.hidden = true;
+      container.textContent = "";
+      return;
+    }
+    const diffs = Outbox.differences(local, local.conflict);
+    const key = JSON.stringify(diffs);
+    if (!section.hidden && container.dataset.key === key) return;
+    container.dataset.key = key;
+    container.textContent = "";
+    diffs.forEach(function (diff) {
+      const c = criteria.find(function (x) { return x.id === diff.id; });
+      const fieldset = document.createElement("fieldset");
+      fieldset.className = "conflict-item mb-3";
+      fieldset.dataset.criterionId = diff.id;
+      const legend = document.createElement("legend");
+      legend.className = "h6";
+      legend.textContent = c ? c.name : diff.id;
+      fieldset.appendChild(legend);
+      [["mine", msg.msgMine, diff.mine], ["server", msg.msgServer, diff.server]]
+        .forEach(function (option) {
+          const id = "choice-" + diff.id + "-" + option[0];
+          const label = document.createElement("label");
+          label.className = "conflict-choice";
+          label.htmlFor = id;
+          const input = document.createElement("input");
+          input.type = "radio";
+          input.className = "form-check-input me-2";
+          input.name = "choice-" + diff.id;
+          input.id = id;
+          input.value = option[0];
+          input.checked = option[0] === "mine";
+          label.appendChild(input);
+          const text = document.createElement("span");
+          text.textContent = option[1] + ": " + describe(option[2].score, option[2].comment);
+          label.appendChild(text);
+          fieldset.appendChild(label);
+        });
+      container.appendChild(fieldset);
+    });
+    section.hidden = false;
+    section.scrollIntoView({ block: "start" });
+  }
+
+  document.getElementById("conflict-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    const form = event.target;
+    Outbox.update(sheetId, function (item) {
+      if (!item || !item.conflict) return undefined;
+      Outbox.differences(item, item.conflict).forEach(function (diff) {
+        const picked = form.querySelector('input[name="choice-' + diff.id + '"]:checked');
+        if (picked && picked.value === "server") {
+          item.scores[diff.id] = item.conflict.scores[diff.id];
+          item.comments[diff.id] = item.conflict.comments[diff.id];
+        }
+      });
+      item.base_version = item.conflict.version;
+      item.conflict = null;
+      return item;
+    }).then(function (item) {
+      local = item;
+      render();
+      Judge.refreshBadge();
+      Judge.requestSync(0);
+    });
+  });
+
+  // ---- loading: page, last acknowledgement, server, then the outbox on top -------------------
+  async function reload() {
+    adopt(await Outbox.getSnapshot(sheetId));
+    local = await Outbox.getItem(sheetId);
+    if (local && local.user_id !== userId) local = null;
+    render();
+  }
+
+  async function fetchServer() {
+    try {
+      const response = await fetch(root.dataset.apiUrl, {
+        headers: { Accept: "application/json" }, credentials: "same-origin",
+      });
+      if (!response.ok) return;
+      const sheet = await response.json();
+      adopt(sheet);
+      await Outbox.putSnapshot(sheet, userId);
+      render();
+    } catch (error) { /* offline and not cached: the page's own copy stands */ }
+  }
+
+  Outbox.listen(function (detail) {
+    if (!detail || detail.sheetId === undefined || detail.sheetId === sheetId) reload();
+  });
+  reload().then(fetchServer);
+})();
