@@ -266,7 +266,8 @@ def tie_notes(
         mates = mates[mates != i]
         differ = keys[mates, 3:] != keys[i, 3:]
         separated = differ.any(axis=1)
-        first = np.argmax(differ, axis=1)
+        # No tie-break columns at all: nothing separates, and argmax of an empty row is an error.
+        first = np.argmax(differ, axis=1) if differ.shape[1] else np.zeros(len(mates), dtype=int)
         notes[i] = TieNote(
             rank=int(ranks[i]),
             tied_with=tuple(mates.tolist()),

@@ -113,6 +113,16 @@ def test_tiebreak_columns_in_order() -> None:
     assert notes[0] == TieNote(rank=4, tied_with=(1, 2, 3), decided_by=1, shared_with=(3,))
 
 
+def test_ties_without_tiebreak_criteria_are_shared() -> None:
+    """A category with no tie-break criteria: tied entries share the rank, nothing decides."""
+    total = np.array([85.0, 90.0, 85.0])
+    np.testing.assert_array_equal(rank_entries(total), [2, 1, 2])
+    notes = tie_notes(total)
+    assert notes[1] is None
+    assert notes[0] == TieNote(rank=2, tied_with=(2,), decided_by=None, shared_with=(2,))
+    assert notes[2] == TieNote(rank=2, tied_with=(0,), decided_by=None, shared_with=(0,))
+
+
 def test_nan_totals_refused_or_ranked_last() -> None:
     total = np.array([80, NAN, 90, NAN])
     with pytest.raises(MissingScoresError, match=r"entries \[1, 3\]"):
