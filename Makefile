@@ -11,7 +11,11 @@ serve: setup translations
 	$(BIN)/flask db upgrade
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-.PHONY: run serve test lint format setup setup-dev system-deps translations i18n-update clean
+# Load benchmark under gunicorn on SQLite and PostgreSQL (docs/performance.md); about 2 minutes.
+bench-load: setup-dev translations
+	$(BIN)/python bench/load.py
+
+.PHONY: run serve bench-load test lint format setup setup-dev system-deps translations i18n-update clean
 
 run: setup translations
 	$(BIN)/flask db upgrade

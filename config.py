@@ -42,6 +42,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], Any]]] = {
     "JUARA_JOBS": ("JOBS_MODE", str.lower),
     "JUARA_STASH_DIR": ("STASH_DIR", str),
     "JUARA_PROXY_COUNT": ("PROXY_COUNT", int),
+    "JUARA_RETENTION_DAYS": ("RETENTION_DAYS", int),
 }
 
 
@@ -72,7 +73,11 @@ class Config:
     ENV_NAME = "base"
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'juara.sqlite3'}"
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's values (a NIK, a hash) stay out of errors and logs.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+    }
     # Durability of SQLite commits in WAL mode: FULL survives a power cut, NORMAL only a crash.
     SQLITE_SYNCHRONOUS = "FULL"
     SQLITE_BUSY_TIMEOUT_MS = 15000
@@ -81,6 +86,9 @@ class Config:
     UPLOAD_DIR = str(INSTANCE_DIR / "uploads")
     # Reverse proxies in front (nginx: 1); their X-Forwarded-* headers are then trusted.
     PROXY_COUNT = 0
+    # Days after an event's results are published before `purge-personal-data` erases the
+    # person data of its entries (UU PDP: kept no longer than needed).
+    RETENTION_DAYS = 365
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
@@ -99,6 +107,12 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 3
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    # Redirect http to https, HSTS and secure cookies (scoring/headers.py). Off by default: a
+    # venue LAN serves plain http on 192.168.x.x; Production turns it on (JUARA_FORCE_HTTPS).
+    FORCE_HTTPS = False
+    # Failed logins allowed (scoring/auth/throttle.py); successful ones are not counted.
+    LOGIN_LIMIT_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_IP = "30 per 15 minutes"
 
     @classmethod
     def apply_environment(cls, config: dict[str, Any]) -> None:
@@ -107,6 +121,11 @@ class Config:
             value = _env(var)
             if value is not None:
                 config[key] = convert(value)
+        force_https = _env_bool("JUARA_FORCE_HTTPS")
+        if force_https is not None:
+            config["FORCE_HTTPS"] = force_https
+        if config.get("FORCE_HTTPS"):
+            config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
         secure = _env_bool("JUARA_SECURE_COOKIES")
         if secure is not None:
             config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = secure
@@ -134,6 +153,7 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = True
 
     @classmethod
     def validate(cls, config: dict[str, Any]) -> None:

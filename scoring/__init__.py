@@ -25,7 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     config.validate(app.config)
 
-    from scoring import database, errors, i18n, observability, security
+    from scoring import database, errors, headers, i18n, observability, security
     from scoring.extensions import babel, csrf, db, login_manager, migrate
 
     app.config["SQLALCHEMY_DATABASE_URI"] = database.normalise_database_url(
@@ -44,7 +44,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_login(app, login_manager)
     errors.init_app(app)
+    headers.init_app(app)
     observability.init_app(app)
+    from scoring import redaction  # logs without passwords, NIK or tokens (issue 9)
+
+    redaction.init_app(app)
 
     from scoring import ratelimit
 
@@ -63,6 +67,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ops.bp,
         certificates.bp,
     )
+    from scoring import regional  # regional registration (issue 11)
+
+    blueprints = (*blueprints, regional.bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -23,6 +23,10 @@ def init_app(app: Flask) -> None:
     from scoring.certificates.cli import init_app as init_certificates_cli  # issue 8
 
     init_certificates_cli(app)
+    from scoring import backup  # issue 9: backup, restore
+
+    backup.init_app(app)
+    app.cli.add_command(purge_personal_data_command)
 
 
 @click.command("seed-demo")
@@ -68,3 +72,23 @@ def create_user_command(email: str, name: str, role: str, locale: str, password:
     except ScoringError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.command("purge-personal-data")
+@click.option("--days", type=int, default=None, help="Default: JUARA_RETENTION_DAYS (365).")
+@click.option("--dry-run", is_flag=True, help="Only list the entries that would be erased.")
+@with_appcontext
+def purge_personal_data_command(days: int | None, dry_run: bool) -> None:
+    """Erase the person data of entries whose event was published more than N days ago."""
+    from flask import current_app
+
+    from scoring.services.privacy import purge_personal_data
+
+    days = current_app.config["RETENTION_DAYS"] if days is None else days
+    if days < 0:
+        raise click.BadParameter("must be 0 or more", param_hint="--days")
+    ids = purge_personal_data(days, dry_run=dry_run)
+    verb = "Would erase" if dry_run else "Erased"
+    click.echo(f"{verb} the person data of {len(ids)} entries (published > {days} days ago).")
+    for entry_id in ids:
+        click.echo(f"  entry {entry_id}")

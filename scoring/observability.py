@@ -13,7 +13,7 @@ import time
 import uuid
 
 from flask import Flask, Response, g, request
-from flask_login import current_user
+from sqlalchemy import inspect as sa_inspect
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -40,9 +40,7 @@ def init_app(app: Flask) -> None:
         response.headers[REQUEST_ID_HEADER] = request_id
         started = g.get("request_started")
         duration_ms = (time.perf_counter() - started) * 1000 if started else None
-        user_id = None
-        if "_login_user" in g and getattr(current_user, "is_authenticated", False):
-            user_id = current_user.id
+        user_id = _user_id(g.get("_login_user"))
         logger.info(
             json.dumps(
                 {
@@ -57,3 +55,10 @@ def init_app(app: Flask) -> None:
             )
         )
         return response
+
+
+def _user_id(user: object) -> int | None:
+    """The logged-in user's id without touching its attributes: after a commit they are
+    expired, and reading `is_authenticated` would cost one more query per request."""
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    return state.identity[0] if state is not None and state.identity else None

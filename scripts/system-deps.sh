@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages Juara needs, only those that are missing.
 set -euo pipefail
-packages=(chromium fonts-dejavu-core fonts-liberation2 fonts-urw-base35 poppler-utils zbar-tools libpango-1.0-0 libpangoft2-1.0-0)
+packages=(chromium fonts-dejavu-core fonts-liberation2 fonts-urw-base35 poppler-utils zbar-tools libpango-1.0-0 libpangoft2-1.0-0 postgresql-client)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

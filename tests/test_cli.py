@@ -11,6 +11,7 @@ from scoring.models import (
     Category,
     Criterion,
     Entry,
+    Event,
     Region,
     Score,
     ScoreSheet,
@@ -53,7 +54,7 @@ def test_seed_demo_twice_gives_the_same_rows(app: Flask) -> None:
     assert "created: nothing" in second.output
     assert _counts(app) == after_first
     assert after_first["Region"] == 12  # Jambi and its 11 kabupaten/kota
-    assert after_first["User"] == 7
+    assert after_first["User"] == 9  # and the two regional operators (issue 11)
     assert after_first["ResultSnapshot"] == 1  # Poktan BKB is published (issue 7)
 
 
@@ -61,7 +62,12 @@ def test_seed_demo_content(app: Flask) -> None:
     result = app.test_cli_runner().invoke(args=["seed-demo", "--quiet"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        bkb, doth = db.session.scalars(select(Category).order_by(Category.position)).all()
+        bkb, doth = db.session.scalars(
+            select(Category)
+            .join(Event)
+            .where(Event.slug == EVENT_SLUG)  # jambi-2026 is the registration demo (issue 11)
+            .order_by(Category.position)
+        ).all()
         assert bkb.event.slug == EVENT_SLUG and bkb.event.status == "scoring"
         assert len(bkb.entries) == 11 and {e.region.code for e in bkb.entries} >= {"15.01", "15.72"}
         scored = [s for s in bkb.stages if s.kind == "scored"]

@@ -45,4 +45,6 @@ def home_url_for(user: Any) -> str:
         return url_for("committee.home")
     if user.role == "judge":
         return url_for("judge.home")
+    if user.role == "regional":
+        return url_for("regional.home")
     return url_for("public.index")

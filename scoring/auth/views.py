@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from scoring.auth.decorators import home_url_for
-from scoring.auth.forms import LoginForm, LogoutForm
-from scoring.services.accounts import authenticate
+from scoring.auth.decorators import home_url_for, role_required
+from scoring.auth.forms import ChangePasswordForm, LoginForm, LogoutForm, SignOutEverywhereForm
+from scoring.auth.throttle import change_throttled, throttled
+from scoring.extensions import db
+from scoring.models import User
+from scoring.models.user import ROLES
+from scoring.services.accounts import (
+    WrongPassword,
+    authenticate,
+    change_password,
+    sign_out_everywhere,
+)
+from scoring.services.errors import ScoringError
 
 bp = Blueprint("auth", __name__)
 
@@ -27,6 +38,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttled
 def login() -> str | Response:
     if current_user.is_authenticated:
         return redirect(home_url_for(current_user))
@@ -37,12 +49,7 @@ def login() -> str | Response:
             # Same words whether the email exists or not.
             flash(_("The email or password is wrong."), "danger")
         else:
-            locale = session.get("locale")
-            session.clear()  # a fresh session: nothing from before the login carries over
-            if locale:
-                session["locale"] = locale
-            login_user(user)
-            session.permanent = True
+            _start_session(user)
             return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
     return render_template("auth/login.html", form=form)
 
@@ -63,3 +70,55 @@ def logout() -> str | Response:
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return render_template("auth/logout.html", form=form)
+
+
+def _start_session(user: User) -> None:
+    """A fresh session: nothing from before the login (or the role) carries over."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    login_user(user)
+    session.permanent = True
+
+
+@bp.route("/kata-sandi", methods=["GET", "POST"])
+@role_required(*ROLES)
+@change_throttled
+def change_own_password() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = change_password(current_user.id, form.current.data or "", form.new.data or "")
+        except WrongPassword as error:
+            g.wrong_current_password = True  # counted by the throttle
+            form.current.errors = [*form.current.errors, _(error.message, **error.params)]
+        except ScoringError as error:
+            form.new.errors = [*form.new.errors, _(error.message, **error.params)]
+        else:
+            _start_session(user)  # this device stays in; every other session has ended
+            flash(
+                _("Your password has been changed. Other devices have been logged out."), "success"
+            )
+            return redirect(home_url_for(user))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/akun")
+@role_required("admin")
+def accounts() -> str:
+    users = db.session.scalars(select(User).order_by(User.role, User.name)).all()
+    return render_template("auth/accounts.html", users=users, form=SignOutEverywhereForm())
+
+
+@bp.route("/akun/<int:user_id>/keluar-semua", methods=["POST"])
+@role_required("admin")
+def sign_out_user(user_id: int) -> Response:
+    if SignOutEverywhereForm().validate_on_submit():
+        try:
+            user = sign_out_everywhere(user_id)
+        except ScoringError as error:
+            flash(_(error.message, **error.params), "danger")
+        else:
+            flash(_("%(name)s has been logged out on every device.", name=user.name), "success")
+    return redirect(url_for("auth.accounts"))

@@ -32,6 +32,7 @@ from scoring.certificates.views import bp
 from scoring.extensions import db
 from scoring.models import Certificate, Event, Job
 from scoring.services.errors import ScoringError
+from scoring.services.membership import visible_event_ids
 
 COMMITTEE = ("admin", "committee")
 PREFIX = "/panitia/sertifikat"
@@ -51,7 +52,11 @@ def _event_or_404(event_id: int) -> Event:
 @bp.route(f"{PREFIX}/")
 @role_required(*COMMITTEE)
 def events() -> str:
-    rows = db.session.scalars(select(Event).order_by(Event.starts_on.desc(), Event.id)).all()
+    query = select(Event).order_by(Event.starts_on.desc(), Event.id)
+    visible = visible_event_ids(current_user)
+    if visible is not None:
+        query = query.where(Event.id.in_(visible))
+    rows = db.session.scalars(query).all()
     return render_template("certificates/events.html", events=rows)
 
 

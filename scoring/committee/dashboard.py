@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import case, select
 from werkzeug.wrappers import Response
 
@@ -12,6 +13,7 @@ from scoring.committee.views import COMMITTEE, bp
 from scoring.extensions import db
 from scoring.models import Event
 from scoring.services.dashboard import event_progress
+from scoring.services.membership import visible_event_ids
 
 REFRESH_SECONDS = 15
 
@@ -24,14 +26,14 @@ def _large() -> bool:
 @role_required(*COMMITTEE)
 def progress_latest() -> Response:
     """The dashboard of the event being scored now (the menu's shortcut for the day)."""
+    visible = visible_event_ids(current_user)
+    query = select(Event.id) if visible is None else select(Event.id).where(Event.id.in_(visible))
     event_id = db.session.scalar(
-        select(Event.id)
-        .order_by(
+        query.order_by(
             case((Event.status == "scoring", 0), (Event.status == "review", 1), else_=2),
             Event.starts_on.desc(),
             Event.id.desc(),
-        )
-        .limit(1)
+        ).limit(1)
     )
     if event_id is None:
         flash(_("There are no events yet."), "info")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -51,7 +52,7 @@ def new_event() -> str | Response:
     form.host_region_id.choices = _region_choices()
     if form.validate_on_submit():
         try:
-            event = event_service.create_event(**_event_fields(form))
+            event = event_service.create_event(**_event_fields(form), created_by=current_user.id)
         except ScoringError as error:
             flash_error(error)
         else:
@@ -130,6 +131,7 @@ def copy_event(event_id: int) -> str | Response:
                 slug=form.slug.data,
                 starts_on=form.starts_on.data,
                 ends_on=form.ends_on.data,
+                created_by=current_user.id,
             )
         except ScoringError as error:
             flash_error(error)

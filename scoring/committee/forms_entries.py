@@ -29,17 +29,10 @@ KIND_LABELS = {
 }
 
 
-class EntryForm(FlaskForm):
-    name = StringField(
-        _l("Name of the entry"),
-        validators=[DataRequired(_l("Enter the entry's name.")), Length(max=200)],
-    )
-    region_id = SelectField(
-        _l("Region"),
-        coerce=int,
-        validate_choice=True,
-        validators=[DataRequired(_l("Choose a region."))],
-    )
+class ContactFields(FlaskForm):
+    """An entry's contact person and the privacy consent: the committee's entry form and the
+    regional operator's registration form share them (templates render fields by name)."""
+
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
     contact_phone = StringField(
         _l("Phone (WhatsApp)"),
@@ -52,6 +45,19 @@ class EntryForm(FlaskForm):
         render_kw={"inputmode": "email", "autocomplete": "off"},
     )
     consent = BooleanField(_l("The participant agrees to the privacy notice"))
+
+
+class EntryForm(ContactFields):
+    name = StringField(
+        _l("Name of the entry"),
+        validators=[DataRequired(_l("Enter the entry's name.")), Length(max=200)],
+    )
+    region_id = SelectField(
+        _l("Region"),
+        coerce=int,
+        validate_choice=True,
+        validators=[DataRequired(_l("Choose a region."))],
+    )
     nik = StringField(
         _l("NIK (optional)"),
         validators=[Optional(), Length(max=40)],

@@ -112,11 +112,15 @@ def move_stage(stage_id: int) -> Response:
 def stage_status(stage_id: int) -> Response:
     stage = get_or_404(Stage, stage_id)
     try:
-        stage_service.set_stage_status(stage.id, request.form.get("status", ""))
+        changed = stage_service.set_stage_status(stage.id, request.form.get("status", ""))
     except ScoringError as error:
         flash_error(error)
     else:
         flash(_("The status of the stage has been changed."), "success")
+        if changed.status == "closed":
+            from scoring.committee.advancement import apply_after_close
+
+            apply_after_close(changed)
     if request.form.get("back") == "stage":
         return redirect(url_for(".stage_detail", stage_id=stage_id))
     return redirect(_event_anchor(stage))

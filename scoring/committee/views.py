@@ -6,11 +6,13 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, render_template
 from flask_babel import gettext
+from flask_login import current_user
 
 from scoring.auth.decorators import role_required
 from scoring.extensions import db
 from scoring.i18n import format_integer, format_number
 from scoring.services.errors import ScoringError
+from scoring.services.membership import visible_event_ids
 from scoring.services.progress import event_overview
 
 bp = Blueprint("committee", __name__, url_prefix="/panitia")
@@ -70,4 +72,6 @@ def _problem_text(error: ScoringError) -> str:
 @bp.route("/")
 @role_required(*COMMITTEE)
 def home() -> str:
-    return render_template("committee/home.html", events=event_overview())
+    visible = visible_event_ids(current_user)
+    events = [e for e in event_overview() if visible is None or e.event_id in visible]
+    return render_template("committee/home.html", events=events)

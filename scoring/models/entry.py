@@ -41,6 +41,9 @@ class Entry(TimestampMixin, db.Model):
     consent_version: Mapped[str | None] = mapped_column(String(40))
     # SHA-256 of the participant access code; the code itself is shown once and never stored.
     access_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Set when the person data was erased on request (UU PDP; who and why are in the audit
+    # trail): only the name and region remain, and the entry cannot be erased twice.
+    erased_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # Tiered selection: the kabupaten/kota entry this provincial entry came from.
     origin_entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("entry.id", ondelete="SET NULL"), index=True

@@ -15,7 +15,8 @@ from scoring.orm import TimestampMixin, enum_check
 if TYPE_CHECKING:
     from scoring.models.region import Region
 
-ROLES = ("admin", "committee", "judge")
+# "regional": a kabupaten/kota operator bound to home_region (and optionally operator_event).
+ROLES = ("admin", "committee", "judge", "regional")
 LOCALES = ("id", "en")
 
 # A hash no password matches, compared against when the email is unknown so that a wrong
@@ -39,6 +40,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     locale: Mapped[str] = mapped_column(String(5), default="id", nullable=False)
     home_region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), index=True)
+    # Regional operators only: the one event they register for (None: every event).
+    operator_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
     # Bumped to sign the account out everywhere: it is part of the session's user id.
     session_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -32,3 +41,17 @@ def set_language() -> Response:
             current_user.locale = locale
             db.session.commit()
     return redirect(_safe_next(request.form.get("next")) or url_for("public.index"))
+
+
+@bp.route("/privasi")
+@bp.route("/privasi/<version>")
+def privacy(version: str | None = None) -> str:
+    """The privacy notice (UU PDP), current or the `version` a participant agreed to."""
+    from scoring.services.privacy import notice
+
+    found = notice(version)
+    if found is None:
+        abort(404)
+    return render_template(
+        "public/privacy.html", version=found[0], effective=found[1], current=notice()[0]
+    )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import render_template, request
+from flask import abort, render_template, request
+from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, event, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,7 @@ from scoring.i18n import _display_zone
 from scoring.models import Assignment, AuditEvent, Category, Entry, Event, ScoreSheet, User
 from scoring.models.decision import StageDecision
 from scoring.results.views import bp
+from scoring.services.membership import visible_event_ids
 
 COMMITTEE = ("admin", "committee")
 PAGE_SIZE = 50
@@ -153,7 +155,13 @@ def audit_log() -> str:
         "end": _date("sampai"),
     }
     page = max(_int("halaman") or 1, 1)
+    # Event membership: a committee account reads only the trail of its own events.
+    visible = visible_event_ids(current_user)
+    if visible is not None and filters["event_id"] and filters["event_id"] not in visible:
+        abort(403)
     query = audit_query(**filters)
+    if visible is not None:
+        query = query.where(AuditEvent.event_id.in_(visible))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = db.session.scalars(
         query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
@@ -181,7 +189,11 @@ def audit_log() -> str:
         filters=filters,
         args={k: v for k, v in request.args.items() if k != "halaman" and v},
         actors=actors,
-        events=db.session.execute(select(Event.id, Event.name).order_by(Event.id.desc())).all(),
+        events=[
+            row
+            for row in db.session.execute(select(Event.id, Event.name).order_by(Event.id.desc()))
+            if visible is None or row.id in visible
+        ],
         judges=db.session.execute(
             select(User.id, User.name).where(User.role == "judge").order_by(User.name)
         ).all(),

@@ -6,13 +6,18 @@ import secrets
 
 from sqlalchemy import select
 
+from scoring.database import committing, get_for_update
 from scoring.extensions import db
 from scoring.models import User
 from scoring.models.user import LOCALES, ROLES
 from scoring.services.audit import record
-from scoring.services.errors import InvalidInput
+from scoring.services.errors import InvalidInput, NotFound
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 8  # kept for callers; the rules live in scoring.auth.policy
+
+
+class WrongPassword(InvalidInput):
+    """The current password given for a change is not the account's."""
 
 
 def normalise_email(email: str) -> str:
@@ -65,10 +70,7 @@ def add_user(
         raise InvalidInput("Enter a valid email.")
     if not name:
         raise InvalidInput("Enter a name.")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            "The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH
-        )
+    _check_policy(password, email=email, name=name)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise InvalidInput("An account with this email already exists.")
     user = User(email=email, name=name, role=role, locale=locale, home_region_id=home_region_id)
@@ -76,6 +78,60 @@ def add_user(
     db.session.add(user)
     db.session.flush()
     record("user.create", user, after={"email": email, "role": role})
+    return user
+
+
+def _check_policy(password: str, *, email: str, name: str) -> None:
+    # Imported here: scoring.auth's package imports its views, which import this module.
+    from scoring.auth.policy import check_password
+
+    check_password(password, email=email, name=name)
+
+
+def change_password(user_id: int, current: str, new: str) -> User:
+    """The user's own change; every other session of the account stops working."""
+    with committing():
+        user = get_for_update(User, user_id)
+        if user is None or not user.active:
+            raise NotFound("Account not found.")
+        if not user.check_password(current):
+            raise WrongPassword("The current password is wrong.")
+        _check_policy(new, email=user.email, name=user.name)
+        user.set_password(new)
+        user.session_version += 1
+        record("user.password_change", user, after={"email": user.email})
+    return user
+
+
+def sign_out_everywhere(user_id: int) -> User:
+    """End every session of the account (lost tablet, shared computer): an admin's action."""
+    with committing():
+        user = get_for_update(User, user_id)
+        if user is None:
+            raise NotFound("Account not found.")
+        before = user.session_version
+        user.session_version += 1
+        record(
+            "user.sign_out_everywhere",
+            user,
+            before={"session_version": before},
+            after={"session_version": user.session_version},
+        )
+    return user
+
+
+def change_role(user_id: int, role: str) -> User:
+    """A new role takes effect on the next login: the account's sessions are ended."""
+    if role not in ROLES:
+        raise InvalidInput("Unknown role %(role)s.", role=role)
+    with committing():
+        user = get_for_update(User, user_id)
+        if user is None:
+            raise NotFound("Account not found.")
+        if user.role != role:
+            record("user.role_change", user, before={"role": user.role}, after={"role": role})
+            user.role = role
+            user.session_version += 1
     return user
 
 

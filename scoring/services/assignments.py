@@ -21,9 +21,11 @@ from scoring.extensions import db
 from scoring.models import (
     Assignment,
     Entry,
+    Registration,
     Score,
     ScoreSheet,
     Stage,
+    StageAdvancement,
     StageDecision,
     User,
 )
@@ -81,10 +83,9 @@ def ensure_assignable(stage: Stage) -> None:
 
 
 def eligible_entries(stage: Stage) -> list[Entry]:
-    """The category's entries minus those that failed an earlier pass/fail stage.
-
-    Entries cut by an earlier stage's "how many advance" are not removed here (that ranking is
-    computed by the results); the committee narrows the entries by hand when generating.
+    """The category's entries minus those that failed an earlier pass/fail stage and those an
+    earlier stage's "how many advance" stopped (scoring/services/advancement.py), and regional
+    registrations that have not passed the administrative check.
     """
     failed = (
         select(StageDecision.entry_id)
@@ -96,10 +97,27 @@ def eligible_entries(stage: Stage) -> list[Entry]:
             StageDecision.outcome == "fail",
         )
     )
+    stopped = (
+        select(StageAdvancement.entry_id)
+        .join(Stage, Stage.id == StageAdvancement.stage_id)
+        .where(
+            Stage.category_id == stage.category_id,
+            Stage.position < stage.position,
+            StageAdvancement.advances.is_(False),
+        )
+    )
+    # Entries a region registered count only once they passed the administrative check
+    # (scoring/services/registration_review.py); the committee's own entries have no Registration.
+    not_admitted = select(Registration.entry_id).where(Registration.status != "passed")
     return list(
         db.session.scalars(
             select(Entry)
-            .where(Entry.category_id == stage.category_id, Entry.id.not_in(failed))
+            .where(
+                Entry.category_id == stage.category_id,
+                Entry.id.not_in(failed),
+                Entry.id.not_in(stopped),
+                Entry.id.not_in(not_admitted),
+            )
             .order_by(Entry.name)
         )
     )

@@ -21,6 +21,7 @@ from scoring.models import (
     Criterion,
     Entry,
     Event,
+    EventMember,
     Region,
     Score,
     ScoreSheet,
@@ -338,8 +339,16 @@ def seed_demo() -> SeedReport:
     )
     # Seleksi administrasi (issue 5): every demo entry passed, as the scored stages assume.
     committee = users["panitia@demo.juara.id"]
+    # Event membership (issue 9): the demo committee account works on the demo event.
+    _get_or_create(
+        report, EventMember, {"event_id": event.id, "user_id": committee.id}, added_by=None
+    )
     for stage, seeded in ((bkb_stages[0], bkb_entries), (doth_stages[0], doth_entries)):
         _seed_passes(report, stage, [e for e, _ in seeded], committee)
+    # Regional registration (issue 11): jambi-2026 open for registration, two operators.
+    from scoring.services.demo_registration import seed_demo_registration
+
+    seed_demo_registration(report, committee)
     db.session.commit()
     # results (issue 7): the Poktan BKB ranking is published, so /hasil/jambi-2025 shows it.
     from scoring.results.demo import seed_demo_results

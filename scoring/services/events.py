@@ -18,6 +18,7 @@ from scoring.models import Category, Criterion, Event, Region, Stage
 from scoring.models.event import EVENT_LEVELS, EVENT_STATUSES
 from scoring.services.audit import record
 from scoring.services.errors import Conflict, InvalidInput, ScoringError
+from scoring.services.membership import add_creator
 from scoring.services.structure import (
     Refused,
     ensure_not_published,
@@ -107,8 +108,12 @@ def create_event(
     place: str | None = None,
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
+    created_by: int | None = None,
 ) -> Event:
-    """A new event in status draft; an empty `slug` is derived from the name."""
+    """A new event in status draft; an empty `slug` is derived from the name.
+
+    A committee account `created_by` becomes the event's first member.
+    """
     with committing():
         begin_write()
         fields = _clean_fields(
@@ -123,6 +128,7 @@ def create_event(
         event = Event(status="draft", **fields)
         db.session.add(event)
         db.session.flush()
+        add_creator(event, created_by)
         record("event.create", event, after=snapshot(event, EVENT_FIELDS), event_id=event.id)
     return event
 
@@ -167,8 +173,10 @@ def copy_event(
     slug: str | None = None,
     starts_on: dt.date | None = None,
     ends_on: dt.date | None = None,
+    created_by: int | None = None,
 ) -> Event:
-    """A new draft event with the source's categories, stages and rubrics.
+    """A new draft event with the source's categories, stages and rubrics (and `created_by`,
+    a committee account, as its first member).
 
     Entries, assignments, scores and decisions stay behind: they belong to one year's contest.
     """
@@ -188,6 +196,7 @@ def copy_event(
         for category in source.categories:
             event.categories.append(_copy_category(category))
         db.session.flush()
+        add_creator(event, created_by)
         record(
             "event.copy",
             event,

@@ -78,5 +78,7 @@ def screenshot(page: object, name: str) -> Path:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A browser test gets one rerun: timing on a loaded CI machine, never a lasting failure."""
     for item in items:
+        if not item.config.pluginmanager.hasplugin("rerunfailures"):
+            return  # `-p no:rerunfailures` to see a first failure as it is
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))

@@ -109,7 +109,7 @@ def test_committee_builds_a_rubric_imports_entries_and_assigns_judges(
         form.get_by_role("button", name="Simpan kriteria").click()
         page.wait_for_load_state()
         expect(page.get_by_text("Kriteria telah ditambahkan.")).to_be_visible()
-    category_id = _id_of(workspace_app, Category, name="Poktan BKR Terbaik")
+    category_id = _id_of(workspace_app, Category, name="Poktan BKR Terbaik", event_id=event_id)
     stage_id = _id_of(workspace_app, Stage, category_id=category_id)
 
     # The category's entries (URL for now: the event page does not link here yet).

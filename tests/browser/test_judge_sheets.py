@@ -145,7 +145,7 @@ def log_in(page: Any, base: str, email: str) -> None:
     page.get_by_role("button", name="Masuk", exact=True).click()
     page.wait_for_url(f"{base}/juri/")
     # The service worker has cached the shell and every assigned sheet.
-    page.wait_for_function("document.documentElement.dataset.offlineReady === '1'")
+    page.wait_for_function("() => document.documentElement.dataset.offlineReady === '1'")
 
 
 def wait_until_sent(page: Any, *, status: str | None = None, version: int = 1) -> None:
@@ -276,7 +276,7 @@ def test_score_offline_close_reopen_offline_then_sync(judge_server, judge_app, t
     page = tablet.new_page()
     response = page.goto(f"{base}/juri/lembar/{sheet_id}")
     assert response is not None and response.from_service_worker
-    page.wait_for_function("document.documentElement.dataset.outbox === '1'")
+    page.wait_for_function("() => document.documentElement.dataset.outbox === '1'")
     inputs = page.locator(".score-input")
     for i, shown in enumerate(["94", "81,5", "4"]):
         expect(inputs.nth(i)).to_have_value(shown)
@@ -328,7 +328,7 @@ def test_a_lost_answer_and_a_replayed_outbox_never_double(judge_server, judge_ap
     page.route("**/api/v1/sheets/*", lose_answer)
     score(page)
     wait_stored(page, sheet_id)
-    page.wait_for_function("document.documentElement.dataset.lastSync === 'network'")
+    page.wait_for_function("() => document.documentElement.dataset.lastSync === 'network'")
     assert len(lost) == 1
     outbox = page.evaluate(f"window.JuaraOutbox.getItem({sheet_id})")
     assert outbox["attempt"]["submission_id"] == lost[0]
@@ -443,7 +443,7 @@ def test_two_devices_edit_offline_and_the_judge_chooses(judge_server, judge_app,
         assert record["version"] == server_version + 1
         assert len(record["audits"]) == record["version"]
         a.reload()
-        a.wait_for_function("document.documentElement.dataset.outbox === '0'")
+        a.wait_for_function("() => document.documentElement.dataset.outbox === '0'")
         expect(a.locator(".score-input").nth(0)).to_have_value("94")
     finally:
         for device in devices:

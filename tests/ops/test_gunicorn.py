@@ -52,6 +52,8 @@ def gunicorn_url(worker_tag: str) -> Iterator[str]:
         "JUARA_BIND": f"127.0.0.1:{port}",
         "JUARA_WORKERS": "2",
         "JUARA_THREADS": "2",
+        # Plain http on 127.0.0.1: nginx terminates HTTPS in front of a real deployment.
+        "JUARA_FORCE_HTTPS": "0",
     }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
