@@ -55,6 +55,12 @@ def seed_demo_command(quiet: bool) -> None:
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--locale", default="id", type=click.Choice(LOCALES), show_default=True)
 @click.option(
+    "--region",
+    "region_code",
+    default=None,
+    help="Kemendagri code of the home region (e.g. 15.71): required for regional operators.",
+)
+@click.option(
     "--password",
     prompt=True,
     hide_input=True,
@@ -62,13 +68,26 @@ def seed_demo_command(quiet: bool) -> None:
     help="Asked for when omitted.",
 )
 @with_appcontext
-def create_user_command(email: str, name: str, role: str, locale: str, password: str) -> None:
+def create_user_command(
+    email: str, name: str, role: str, locale: str, region_code: str | None, password: str
+) -> None:
     """Create an account."""
+    from sqlalchemy import select
+
+    from scoring.extensions import db
+    from scoring.models import Region
     from scoring.services.accounts import create_user
     from scoring.services.errors import ScoringError
 
+    region_id = None
+    if region_code:
+        region_id = db.session.scalar(select(Region.id).where(Region.code == region_code))
+        if region_id is None:
+            raise click.BadParameter(f"unknown region code {region_code}", param_hint="--region")
+    elif role == "regional":
+        raise click.BadParameter("a regional operator needs --region", param_hint="--region")
     try:
-        user = create_user(email, name, role, password, locale=locale)
+        user = create_user(email, name, role, password, locale=locale, home_region_id=region_id)
     except ScoringError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")

@@ -191,3 +191,23 @@ def test_create_user_refuses_unknown_role(app: Flask) -> None:
         ]
     )
     assert result.exit_code != 0
+
+
+def test_create_user_regional_operator_needs_a_known_region(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo", "--quiet"])
+    base = ["create-user", "--email", "op@test.id", "--name", "Operator", "--role", "regional"]
+    base += ["--password", "rahasia-panjang"]
+    missing = runner.invoke(args=base)
+    assert missing.exit_code != 0 and "needs --region" in missing.output
+    unknown = runner.invoke(args=[*base, "--region", "15.99"])
+    assert unknown.exit_code != 0 and "unknown region code 15.99" in unknown.output
+    created = runner.invoke(args=[*base, "--region", "15.71"])
+    assert created.exit_code == 0, created.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "op@test.id"))
+        assert user is not None and user.role == "regional"
+        assert user.home_region is not None and user.home_region.code == "15.71"
+    client = app.test_client()
+    login(client, "op@test.id", "rahasia-panjang")
+    assert client.get("/wilayah/").status_code == 200  # bound to Kota Jambi: the page opens
