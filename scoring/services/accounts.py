@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
-from scoring.database import committing, get_for_update
+from scoring.database import begin_write, committing, get_for_update
 from scoring.extensions import db
 from scoring.models import User
 from scoring.models.user import LOCALES, ROLES
@@ -18,6 +21,25 @@ MIN_PASSWORD_LENGTH = 8  # kept for callers; the rules live in scoring.auth.poli
 
 class WrongPassword(InvalidInput):
     """The current password given for a change is not the account's."""
+
+
+@contextmanager
+def creating_accounts() -> Iterator[None]:
+    """A write transaction that adds accounts: committed at the end, rolled back on error.
+
+    `add_user` refuses a taken email; the unique index still catches the same email created at
+    the same moment by another request, which becomes the same message instead of a 500.
+    """
+    try:
+        begin_write()
+        yield
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise InvalidInput("An account with this email already exists.") from error
+    except Exception:
+        db.session.rollback()
+        raise
 
 
 def normalise_email(email: str) -> str:

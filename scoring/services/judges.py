@@ -12,12 +12,16 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
-from scoring.database import begin_write, committing, get_for_update
+from scoring.database import committing, get_for_update
 from scoring.extensions import db
 from scoring.models import Assignment, Region, User
-from scoring.services.accounts import add_user, generate_password, normalise_email
+from scoring.services.accounts import (
+    add_user,
+    creating_accounts,
+    generate_password,
+    normalise_email,
+)
 from scoring.services.audit import record
 from scoring.services.entries import Problem
 from scoring.services.errors import Conflict, InvalidInput, NotFound, ScoringError
@@ -79,16 +83,8 @@ def list_judges() -> list[JudgeRow]:
 
 def create_judge(name: str, email: str, home_region_id: int | None) -> LoginCard:
     """A new judge with a generated password, returned once for the login sheet."""
-    try:
-        begin_write()
+    with creating_accounts():
         card = _add_judge(name, email, home_region_id)
-        db.session.commit()
-    except IntegrityError as error:  # the same email created at the same moment elsewhere
-        db.session.rollback()
-        raise InvalidInput("An account with this email already exists.") from error
-    except Exception:
-        db.session.rollback()
-        raise
     return card
 
 
@@ -110,8 +106,7 @@ def read_judge_rows(data: bytes) -> list[dict[str, Any]]:
 
 def import_judges(rows: Sequence[dict[str, Any]]) -> list[LoginCard]:
     """Create every judge of the spreadsheet, or none when any row has a problem."""
-    try:
-        begin_write()
+    with creating_accounts():
         regions = dict(db.session.execute(select(Region.code, Region.id)).all())
         taken = set(db.session.scalars(select(User.email)))
         problems: list[tuple[int, Problem]] = []
@@ -129,13 +124,6 @@ def import_judges(rows: Sequence[dict[str, Any]]) -> list[LoginCard]:
         if problems:
             raise InvalidJudges(problems)
         cards = [_add_judge(name, email, region_id) for name, email, region_id in planned]
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise InvalidInput("An account with this email already exists.") from error
-    except Exception:
-        db.session.rollback()
-        raise
     return cards
 
 

@@ -12,12 +12,11 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 
-from scoring.database import begin_write, committing
+from scoring.database import committing
 from scoring.extensions import db
 from scoring.models import Event, OperatorInvitation, Region, User
-from scoring.services.accounts import add_user, generate_password
+from scoring.services.accounts import add_user, creating_accounts, generate_password
 from scoring.services.audit import record
 from scoring.services.errors import InvalidInput, NotFound
 from scoring.services.personal import clean_email
@@ -52,21 +51,13 @@ def list_operators(event_id: int | None = None) -> list[User]:
 
 def create_operator(name: str, email: str, region_id: int, event_id: int | None) -> OperatorLogin:
     """A new operator with a generated password (returned once)."""
-    try:
-        begin_write()
+    with creating_accounts():
         region = _region(region_id)
         cleaned = clean_email(email)
         if not cleaned:
             raise InvalidInput("Enter a valid email address.")
         password = generate_password()
         user = _add_operator(cleaned, name, password, region, event_id)
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise InvalidInput("An account with this email already exists.") from error
-    except Exception:
-        db.session.rollback()
-        raise
     return OperatorLogin(user.id, user.name, user.email, password, region.name)
 
 
@@ -112,8 +103,7 @@ def invitation_for(token: str, now: dt.datetime) -> OperatorInvitation:
 
 def accept_invitation(token: str, name: str, email: str, password: str, now: dt.datetime) -> User:
     """Create the operator account of the invitation; the link then stops working."""
-    try:
-        begin_write()
+    with creating_accounts():
         invitation = invitation_for(token, now)
         cleaned = clean_email(email)
         if not cleaned:
@@ -127,13 +117,6 @@ def accept_invitation(token: str, name: str, email: str, password: str, now: dt.
             event_id=invitation.event_id,
             actor_id=user.id,
         )
-        db.session.commit()
-    except IntegrityError as error:
-        db.session.rollback()
-        raise InvalidInput("An account with this email already exists.") from error
-    except Exception:
-        db.session.rollback()
-        raise
     return user
 
 
