@@ -29,6 +29,7 @@ from scoring.certificates.render import render_pdf
 from scoring.certificates.revisions import reissue_certificate, revoke_certificate
 from scoring.certificates.settings import get_settings, update_settings
 from scoring.certificates.views import bp
+from scoring.committee.views import validate_or_flash
 from scoring.extensions import db
 from scoring.models import Certificate, Event, Job
 from scoring.services.errors import ScoringError
@@ -233,10 +234,7 @@ def revoke(certificate_id: int) -> Response:
     cert = _certificate_or_404(certificate_id)
     event_id, number = cert.event_id, cert.number
     form = RevokeForm()
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "danger")
+    if not validate_or_flash(form):
         return redirect(url_for("certificates.event", event_id=event_id))
     try:
         revoke_certificate(certificate_id, form.reason.data or "", current_user.id)

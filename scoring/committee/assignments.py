@@ -9,7 +9,14 @@ from werkzeug.wrappers import Response
 from scoring.auth.decorators import role_required
 from scoring.committee.forms_entries import ActionForm
 from scoring.committee.forms_panel import AddAssignmentForm, ConflictForm, GenerateForm
-from scoring.committee.views import COMMITTEE, bp, error_text, flash_error, get_or_404
+from scoring.committee.views import (
+    COMMITTEE,
+    bp,
+    error_text,
+    flash_error,
+    get_or_404,
+    validate_or_flash,
+)
 from scoring.models import Assignment, ConflictOfInterest, Stage
 from scoring.services.assignment_board import Board, stage_board
 from scoring.services.assignments import (
@@ -74,10 +81,7 @@ def stage_assignments_generate(stage_id: int) -> Response | tuple[str, int]:
     get_or_404(Stage, stage_id)
     board = stage_board(stage_id)
     form, _add, _conflict = _forms(board)
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "danger")
+    if not validate_or_flash(form):
         return _page(stage_id, status=422)
     try:
         result = generate_assignments(
@@ -152,10 +156,7 @@ def conflict_declare(stage_id: int) -> Response:
     board = stage_board(stage_id)
     _generate, _add, form = _forms(board)
     back = url_for(".stage_assignments", stage_id=stage_id, _anchor="konflik")
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "danger")
+    if not validate_or_flash(form):
         return redirect(back)
     try:
         removed = declare_conflict(form.entry_id.data, form.judge_id.data, form.reason.data or "")

@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from scoring.auth.decorators import role_required
 from scoring.committee.forms_entries import ActionForm, AttachmentForm
-from scoring.committee.views import COMMITTEE, bp, error_text, get_or_404
+from scoring.committee.views import COMMITTEE, bp, error_text, get_or_404, validate_or_flash
 from scoring.models import Attachment, Entry
 from scoring.services.attachments import delete_attachment, save_attachment
 from scoring.services.errors import ScoringError
@@ -20,10 +20,7 @@ def attachment_upload(entry_id: int) -> Response:
     entry = get_or_404(Entry, entry_id)
     form = AttachmentForm()
     back = url_for(".entry_edit", entry_id=entry.id, _anchor="berkas")
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "danger")
+    if not validate_or_flash(form):
         return redirect(back)
     saved = 0
     kind, label = form.kind.data, form.label.data or ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
@@ -20,7 +19,7 @@ from scoring.committee.forms_registration import (
     ReviewForm,
     WindowForm,
 )
-from scoring.committee.views import COMMITTEE, bp, flash_error, get_or_404
+from scoring.committee.views import COMMITTEE, bp, flash_error, get_or_404, validate_or_flash
 from scoring.extensions import db
 from scoring.models import (
     Category,
@@ -108,7 +107,7 @@ def registration_overview(event_id: int) -> str:
 def registration_window_set(category_id: int) -> Response:
     category = get_or_404(Category, category_id)
     form = WindowForm(prefix=f"w{category.id}")
-    if _valid(form):
+    if validate_or_flash(form):
         zone = event_zone(category.event)
         try:
             set_window(
@@ -130,7 +129,7 @@ def registration_extend(category_id: int) -> Response:
     category = get_or_404(Category, category_id)
     form = ExtensionForm(prefix=f"x{category.id}")
     form.region_id.choices = _region_choices()
-    if _valid(form):
+    if validate_or_flash(form):
         try:
             extend_for_region(
                 category.id,
@@ -151,7 +150,7 @@ def registration_extend(category_id: int) -> Response:
 def registration_requirement_add(category_id: int) -> Response:
     category = get_or_404(Category, category_id)
     form = RequirementForm(prefix=f"d{category.id}")
-    if _valid(form):
+    if validate_or_flash(form):
         try:
             add_required_document(category.id, form.name.data, form.types.data, form.max_mb.data)
         except ScoringError as error:
@@ -240,7 +239,7 @@ def registration_review(entry_id: int) -> Response:
     if registration is None:
         abort(404)
     form = ReviewForm()
-    if _valid(form):
+    if validate_or_flash(form):
         try:
             result = review_registration(
                 registration.id,
@@ -259,16 +258,6 @@ def registration_review(entry_id: int) -> Response:
             }
             flash(messages[result.status], "success")
     return redirect(url_for(".registration_queue", event_id=entry.category.event_id))
-
-
-def _valid(form: FlaskForm) -> bool:
-    """Validate; on failure flash each field's messages (the form lives on another page)."""
-    if form.validate_on_submit():
-        return True
-    for errors in form.errors.values():
-        for message in errors:
-            flash(str(message), "danger")
-    return False
 
 
 def _back(category: Category) -> Response:

@@ -52,6 +52,16 @@ def flash_error(error: ScoringError) -> None:
             flash(error_text(problem), "danger")
 
 
+def validate_or_flash(form: Any) -> bool:
+    """Validate a form posted from another page; on failure flash each field's messages there."""
+    if form.validate_on_submit():
+        return True
+    for errors in form.errors.values():
+        for message in errors:
+            flash(str(message), "danger")
+    return False
+
+
 def get_or_404(model: type, ident: int) -> Any:
     row = db.session.get(model, ident)
     if row is None:

@@ -10,7 +10,7 @@ from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
 from scoring.auth.decorators import role_required
-from scoring.committee.views import error_text, flash_error
+from scoring.committee.views import error_text, flash_error, validate_or_flash
 from scoring.extensions import db
 from scoring.models import Category, Event, Registration
 from scoring.orm import utcnow
@@ -141,10 +141,7 @@ def upload(registration_id: int, requirement_id: int) -> Response:
     registration = _own_or_404(op, registration_id)
     form = DocumentForm()
     back = url_for(".registration", registration_id=registration.id, _anchor="dokumen")
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(str(message), "danger")
+    if not validate_or_flash(form):
         return redirect(back)
     upload = form.file.data
     try:
