@@ -49,7 +49,7 @@ def login() -> str | Response:
             # Same words whether the email exists or not.
             flash(_("The email or password is wrong."), "danger")
         else:
-            _start_session(user)
+            start_session(user)
             return redirect(_safe_next(request.args.get("next")) or home_url_for(user))
     return render_template("auth/login.html", form=form)
 
@@ -72,7 +72,7 @@ def logout() -> str | Response:
     return render_template("auth/logout.html", form=form)
 
 
-def _start_session(user: User) -> None:
+def start_session(user: User) -> None:
     """A fresh session: nothing from before the login (or the role) carries over."""
     locale = session.get("locale")
     session.clear()
@@ -96,7 +96,7 @@ def change_own_password() -> str | Response:
         except ScoringError as error:
             form.new.errors = [*form.new.errors, _(error.message, **error.params)]
         else:
-            _start_session(user)  # this device stays in; every other session has ended
+            start_session(user)  # this device stays in; every other session has ended
             flash(
                 _("Your password has been changed. Other devices have been logged out."), "success"
             )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from scoring.auth.decorators import role_required
+from scoring.auth.views import start_session
 from scoring.committee.views import error_text, flash_error, validate_or_flash
 from scoring.extensions import db
 from scoring.models import Category, Event, Registration
@@ -211,12 +212,7 @@ def invitation(token: str) -> str | Response:
         except ScoringError as error:
             flash_error(error)
         else:
-            locale = session.get("locale")
-            session.clear()
-            if locale:
-                session["locale"] = locale
-            login_user(user)
-            session.permanent = True
+            start_session(user)
             flash(_("Your account has been created."), "success")
             return redirect(url_for(".home"))
     return render_template("regional/invitation.html", form=form, invite=invite)
