@@ -5,7 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 # Message keywords: gettext calls and the domain errors whose first argument is a msgid.
-BABEL_KEYWORDS := -k _l -k lazy_gettext -k ScoringError -k InvalidInput -k NotFound -k Forbidden -k Conflict
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k msgid -k ScoringError -k InvalidInput -k NotFound -k Forbidden -k Conflict \
+	-k AssignmentRefused -k InvalidEntry -k InvalidJudges -k Refused -k SheetError \
+	-k SheetLocked -k StaleSheet -k SubmissionReused -k WrongPassword
 
 serve: setup translations
 	$(BIN)/flask db upgrade

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def msgid(text: str) -> str:
+    """Marks `text` as a message for extraction where no gettext call or error class names it."""
+    return text
+
+
 class ScoringError(Exception):
     """Base class of every error a service reports to a user.
 

@@ -36,7 +36,7 @@ from scoring.models import (
 )
 from scoring.orm import utcnow
 from scoring.services import audit
-from scoring.services.errors import Conflict, InvalidInput, NotFound, ScoringError
+from scoring.services.errors import Conflict, InvalidInput, NotFound, ScoringError, msgid
 from scoring.services.worklist import SheetView, view_of, weighted_total
 
 __all__ = [
@@ -119,7 +119,7 @@ class InvalidSheet(InvalidInput):
     """Values that cannot be saved, with one message per field ("scores.12", "comments.3")."""
 
     def __init__(self, fields: dict[str, Any]) -> None:
-        super().__init__("Some values could not be saved. Check the marked fields.")
+        super().__init__(msgid("Some values could not be saved. Check the marked fields."))
         self.fields = fields
 
 
