@@ -8,7 +8,8 @@
   const root = document.getElementById("sheet");
   const Outbox = window.JuaraOutbox;
   const Judge = window.JuaraJudge;
-  if (!root || !Outbox || !Judge) return;
+  const Bands = window.JuaraBands;
+  if (!root || !Outbox || !Judge || !Bands) return;
   const msg = root.dataset;
   const sheetId = Number(root.dataset.sheetId);
   const userId = Judge.config.userId;
@@ -26,6 +27,8 @@
       error: el.querySelector("#error-" + el.dataset.criterionId),
       commentError: el.querySelector("#comment-error-" + el.dataset.criterionId),
       bands: Array.from(el.querySelectorAll(".band")),
+      picker: el.querySelector(".band-picker"),
+      before: undefined, // the stored value when the judge started typing in the field
     };
   });
 
@@ -71,6 +74,10 @@
 
   let server = domServer();
   let local = null; // the outbox item of this sheet, if any
+  // Fields holding text that is no valid score (criterion id → {text, error}): shown in red,
+  // never saved, counted or sent; the outbox keeps the value the field had before.
+  const typed = {};
+  let sentHere = {}; // sheet ids the judge sent on this tablet (outbox items with `submit`)
 
   function adopt(sheet) {
     if (sheet && sheet.id === sheetId && sheet.version >= server.version) server = fromJson(sheet);
@@ -100,17 +107,41 @@
       .replace("{max}", Judge.formatNumber(c.max));
   }
 
+  // What is wrong with a criterion's score: typed text that is no valid score, or a value the
+  // server refused. Such a criterion counts as not scored.
+  function problemOf(c) {
+    if (typed[c.id]) return typed[c.id].error;
+    return (local && local.invalid && local.invalid["scores." + c.id]) || null;
+  }
+
+  function counted(values) {
+    const scores = {};
+    criteria.forEach(function (c) { scores[c.id] = problemOf(c) ? null : values.scores[c.id]; });
+    return scores;
+  }
+
+  function totalOf(scores) {
+    return weightedTotal(criteria.map(function (c) {
+      return { value: scores[c.id], weight: c.weight, max: c.max };
+    }));
+  }
+
   // ---- rendering ----------------------------------------------------------------------------
   function render() {
     const values = shown();
+    const scores = counted(values);
     const locked = readOnly();
     criteria.forEach(function (c) {
-      const value = values.scores[c.id];
+      const value = scores[c.id];
+      const problem = problemOf(c);
       if (document.activeElement !== c.input) {
-        c.input.value = value == null ? "" : Judge.formatNumber(value);
-        c.error.textContent = "";
-        c.input.classList.remove("is-invalid");
+        const stored = values.scores[c.id];
+        c.input.value = typed[c.id] ? typed[c.id].text
+          : stored == null ? "" : Judge.formatNumber(stored);
       }
+      c.error.textContent = problem || "";
+      c.input.classList.toggle("is-invalid", !!problem);
+      c.input.setAttribute("aria-invalid", problem ? "true" : "false");
       if (document.activeElement !== c.comment) c.comment.value = values.comments[c.id] || "";
       c.bands.forEach(function (band) {
         const inBand = value != null && value >= Number(band.dataset.min) &&
@@ -121,20 +152,15 @@
       c.el.querySelectorAll("button, input, textarea").forEach(function (control) {
         control.disabled = locked;
       });
-      const invalid = local && local.invalid;
-      const scoreProblem = invalid && invalid["scores." + c.id];
-      const noteProblem = invalid && invalid["comments." + c.id];
-      if (scoreProblem) {
-        c.error.textContent = scoreProblem;
-        c.input.classList.add("is-invalid");
-      }
+      Bands.render({
+        picker: c.picker, bands: c.bands, value: value, locked: locked, title: msg.msgPicker,
+        format: Judge.formatNumber, pick: function (n) { setScore(c, n); },
+      });
+      const noteProblem = local && local.invalid && local.invalid["comments." + c.id];
       c.commentError.textContent = noteProblem || "";
     });
-    const total = weightedTotal(criteria.map(function (c) {
-      return { value: values.scores[c.id], weight: c.weight, max: c.max };
-    }));
-    document.getElementById("total").textContent = Judge.formatNumber(total, 2);
-    const scored = criteria.filter(function (c) { return values.scores[c.id] != null; }).length;
+    document.getElementById("total").textContent = Judge.formatNumber(totalOf(scores), 2);
+    const scored = criteria.filter(function (c) { return scores[c.id] != null; }).length;
     const count = document.getElementById("scored-count");
     count.textContent = count.dataset.msg.replace("{n}", scored).replace("{m}", criteria.length);
     renderState(scored);
@@ -157,6 +183,14 @@
       state.className = "badge status fs-6 " + (scored ? "status-draft" : "status-todo");
       state.textContent = scored ? labels.dataset.draft : labels.dataset.todo;
     }
+    // Where the values are (server or this tablet) is told apart from whether the sheet has
+    // been sent to the committee: a synced draft is "saved", never "sent".
+    const sync = document.getElementById("sheet-sync");
+    sync.textContent = local ? labels.dataset.onTablet : labels.dataset.onServer;
+    sync.classList.toggle("pending", !!local);
+    sync.hidden = !local && scored === 0 && !sentOnServer;
+    document.getElementById("draft-hint").hidden = readOnly();
+    renderNext(sentOnServer || sentHere);
     document.getElementById("sent-note").hidden = !sentOnServer;
     document.getElementById("closed-note").hidden = server.stageOpen || sentOnServer;
     document.getElementById("send-button").hidden = readOnly();
@@ -174,6 +208,27 @@
     note.hidden = !text;
     note.className = "alert " + (sentHere && !(local.blocked || local.invalid)
       ? "alert-info" : "alert-warning");
+  }
+
+  // ---- after "Kirim": the next participant of the stage not sent yet ---------------------------
+  const nextStep = document.getElementById("next-step");
+  const queue = JSON.parse(nextStep.dataset.queue || "[]");
+
+  function renderNext(sent) {
+    nextStep.hidden = !sent;
+    if (!sent) return;
+    const at = queue.findIndex(function (q) { return q.id === sheetId; });
+    const ordered = queue.slice(at + 1).concat(queue.slice(0, Math.max(at, 0)));
+    const next = ordered.find(function (q) {
+      return q.id !== sheetId && !q.sent && !sentHere[q.id];
+    });
+    const link = document.getElementById("next-entry");
+    link.hidden = !next;
+    document.getElementById("all-sent").hidden = !!next;
+    if (next) {
+      link.href = next.url;
+      link.textContent = msg.msgNext.replace("{name}", next.name) + " →";
+    }
   }
 
   // ---- saving -------------------------------------------------------------------------------
@@ -212,6 +267,7 @@
   }
 
   function setScore(c, value) {
+    delete typed[c.id];
     c.input.value = value == null ? "" : Judge.formatNumber(value);
     c.error.textContent = "";
     c.input.classList.remove("is-invalid");
@@ -238,17 +294,28 @@
         setScore(c, clamp(c, Math.round(start * 100) / 100));
       });
     });
+    c.input.addEventListener("focus", function () {
+      if (!typed[c.id]) c.before = shown().scores[c.id];
+    });
     c.input.addEventListener("input", function () {
       const parsed = parseScore(c.input.value);
       const problem = parsed.error || rangeError(c, parsed.value);
-      c.error.textContent = problem || "";
-      c.input.classList.toggle("is-invalid", !!problem);
-      c.input.setAttribute("aria-invalid", problem ? "true" : "false");
-      if (!problem) change(function (item) { item.scores[c.id] = parsed.value; });
+      if (!problem) {
+        delete typed[c.id];
+        change(function (item) { item.scores[c.id] = parsed.value; });
+        return;
+      }
+      typed[c.id] = { text: c.input.value, error: problem };
+      // Typing "120" saved "1" and "12" on the way: the outbox goes back to the value the
+      // field had before the judge started typing, so no prefix of a wrong value stays.
+      const before = c.before === undefined ? null : c.before;
+      if (shown().scores[c.id] !== before) {
+        change(function (item) { item.scores[c.id] = before; });
+      } else {
+        render();
+      }
     });
-    c.input.addEventListener("blur", function () {
-      if (!c.input.classList.contains("is-invalid")) render();
-    });
+    c.input.addEventListener("blur", function () { render(); });
     // Every keystroke is written to the outbox at once: closing the tab loses nothing.
     c.comment.addEventListener("input", function () {
       const text = c.comment.value;
@@ -264,14 +331,21 @@
   // ---- "Kirim": a summary to confirm ----------------------------------------------------------
   const dialog = document.getElementById("summary");
   document.getElementById("send-button").addEventListener("click", function () {
-    const values = shown();
+    const scores = counted(shown());
     const rows = document.getElementById("summary-rows");
+    const problems = document.getElementById("summary-problems");
     rows.textContent = "";
+    problems.textContent = "";
     let missing = 0;
-    criteria.forEach(function (c) {
+    criteria.forEach(function (c, index) {
       const tr = document.createElement("tr");
-      const value = values.scores[c.id];
-      if (value == null) missing += 1;
+      const value = scores[c.id];
+      if (value == null) {
+        missing += 1;
+        const li = document.createElement("li");
+        li.textContent = (index + 1) + ". " + c.name + ": " + (problemOf(c) || msg.msgNotScored);
+        problems.appendChild(li);
+      }
       [c.name, Judge.formatNumber(c.weight), value == null ? "–" : Judge.formatNumber(value)]
         .forEach(function (text, index) {
           const cell = document.createElement(index === 0 ? "th" : "td");
@@ -282,12 +356,10 @@
         });
       rows.appendChild(tr);
     });
-    const total = weightedTotal(criteria.map(function (c) {
-      return { value: values.scores[c.id], weight: c.weight, max: c.max };
-    }));
-    document.getElementById("summary-total").textContent = Judge.formatNumber(total, 2);
+    document.getElementById("summary-total").textContent = Judge.formatNumber(totalOf(scores), 2);
     const missingEl = document.getElementById("summary-missing");
-    missingEl.textContent = msg.msgMissing.replace("{n}", missing);
+    document.getElementById("summary-missing-text").textContent =
+      msg.msgMissing.replace("{n}", missing);
     missingEl.hidden = missing === 0;
     document.getElementById("summary-confirm").disabled = missing > 0;
     dialog.returnValue = "";
@@ -295,6 +367,8 @@
   });
   dialog.addEventListener("close", function () {
     if (dialog.returnValue !== "send") return;
+    const scores = counted(shown());
+    if (criteria.some(function (c) { return scores[c.id] == null; })) return; // named above
     change(function (item) { item.submit = true; }).then(function () {
       window.scrollTo({ top: 0 });
     });
@@ -381,6 +455,10 @@
     adopt(await Outbox.getSnapshot(sheetId));
     local = await Outbox.getItem(sheetId);
     if (local && local.user_id !== userId) local = null;
+    sentHere = {};
+    (await Outbox.listItems(userId)).forEach(function (item) {
+      if (item.submit) sentHere[item.sheet_id] = true;
+    });
     render();
   }
 
