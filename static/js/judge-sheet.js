@@ -308,12 +308,22 @@
       typed[c.id] = { text: c.input.value, error: problem };
       // Typing "120" saved "1" and "12" on the way: the outbox goes back to the value the
       // field had before the judge started typing, so no prefix of a wrong value stays.
+      // Always queued: the edits for "1" and "12" may not be stored yet (IndexedDB keeps the order).
       const before = c.before === undefined ? null : c.before;
-      if (shown().scores[c.id] !== before) {
-        change(function (item) { item.scores[c.id] = before; });
-      } else {
+      render();
+      if (readOnly()) return;
+      Outbox.update(sheetId, function (item) {
+        if (!item || item.scores[c.id] === before) return undefined;
+        item.scores[c.id] = before;
+        item.invalid = null;
+        return item;
+      }).then(function (item) {
+        local = item && item.user_id === userId ? item : null;
         render();
-      }
+        Outbox.announce({ type: "edit", sheetId: sheetId });
+        Judge.refreshBadge();
+        Judge.requestSync(1200);
+      });
     });
     c.input.addEventListener("blur", function () { render(); });
     // Every keystroke is written to the outbox at once: closing the tab loses nothing.
