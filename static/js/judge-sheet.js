@@ -1,4 +1,5 @@
-// Juara score sheet: touch controls, the live weighted total, "Kirim", and conflict choices.
+// Juara score sheet: touch controls, the live weighted total, "Kirim" and what comes after it.
+// The band picker lives in judge-bands.js, the conflict choices in judge-conflict.js.
 //
 // Every change goes first to the IndexedDB outbox (outbox.js) and the page shows what is there;
 // the server copy (from the page, the API or the last acknowledgement) is shown otherwise.
@@ -9,7 +10,7 @@
   const Outbox = window.JuaraOutbox;
   const Judge = window.JuaraJudge;
   const Bands = window.JuaraBands;
-  if (!root || !Outbox || !Judge || !Bands) return;
+  if (!root || !Outbox || !Judge || !Bands || !window.JuaraConflict) return;
   const msg = root.dataset;
   const sheetId = Number(root.dataset.sheetId);
   const userId = Judge.config.userId;
@@ -164,7 +165,7 @@
     const count = document.getElementById("scored-count");
     count.textContent = count.dataset.msg.replace("{n}", scored).replace("{m}", criteria.length);
     renderState(scored);
-    renderConflict();
+    conflict.render(local);
     // What this page believes the server holds (read by people debugging and by the tests).
     root.dataset.serverVersion = String(server.version);
     root.dataset.serverStatus = server.status;
@@ -384,80 +385,15 @@
     });
   });
 
-  // ---- conflict: the judge chooses, per criterion, which value to keep -------------------------
-  function describe(score, comment) {
-    const value = score == null ? msg.msgEmpty : Judge.formatNumber(score);
-    return comment ? value + " · " + msg.msgNote + ": " + comment : value;
-  }
-
-  function renderConflict() {
-    const section = document.getElementById("conflict");
-    const container = document.getElementById("conflict-items");
-    if (!local || !local.conflict) {
-      section.hidden = true;
-      container.textContent = "";
-      return;
-    }
-    const diffs = Outbox.differences(local, local.conflict);
-    const key = JSON.stringify(diffs);
-    if (!section.hidden && container.dataset.key === key) return;
-    container.dataset.key = key;
-    container.textContent = "";
-    diffs.forEach(function (diff) {
-      const c = criteria.find(function (x) { return x.id === diff.id; });
-      const fieldset = document.createElement("fieldset");
-      fieldset.className = "conflict-item mb-3";
-      fieldset.dataset.criterionId = diff.id;
-      const legend = document.createElement("legend");
-      legend.className = "h6";
-      legend.textContent = c ? c.name : diff.id;
-      fieldset.appendChild(legend);
-      [["mine", msg.msgMine, diff.mine], ["server", msg.msgServer, diff.server]]
-        .forEach(function (option) {
-          const id = "choice-" + diff.id + "-" + option[0];
-          const label = document.createElement("label");
-          label.className = "conflict-choice";
-          label.htmlFor = id;
-          const input = document.createElement("input");
-          input.type = "radio";
-          input.className = "form-check-input me-2";
-          input.name = "choice-" + diff.id;
-          input.id = id;
-          input.value = option[0];
-          input.checked = option[0] === "mine";
-          label.appendChild(input);
-          const text = document.createElement("span");
-          text.textContent = option[1] + ": " + describe(option[2].score, option[2].comment);
-          label.appendChild(text);
-          fieldset.appendChild(label);
-        });
-      container.appendChild(fieldset);
-    });
-    section.hidden = false;
-    section.scrollIntoView({ block: "start" });
-  }
-
-  document.getElementById("conflict-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    const form = event.target;
-    Outbox.update(sheetId, function (item) {
-      if (!item || !item.conflict) return undefined;
-      Outbox.differences(item, item.conflict).forEach(function (diff) {
-        const picked = form.querySelector('input[name="choice-' + diff.id + '"]:checked');
-        if (picked && picked.value === "server") {
-          item.scores[diff.id] = item.conflict.scores[diff.id];
-          item.comments[diff.id] = item.conflict.comments[diff.id];
-        }
-      });
-      item.base_version = item.conflict.version;
-      item.conflict = null;
-      return item;
-    }).then(function (item) {
+  // ---- conflict: the judge chooses, per criterion, which value to keep (judge-conflict.js) -----
+  const conflict = window.JuaraConflict.setUp({
+    sheetId: sheetId,
+    criteria: criteria,
+    msg: msg,
+    adopt: function (item) {
       local = item;
       render();
-      Judge.refreshBadge();
-      Judge.requestSync(0);
-    });
+    },
   });
 
   // ---- loading: page, last acknowledgement, server, then the outbox on top -------------------
