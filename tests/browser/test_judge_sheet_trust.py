@@ -246,7 +246,7 @@ def test_after_sending_the_next_participant_and_unsent_sheets_first(
     expected = names[at + 1]
     next_link = page.get_by_role("link", name=f"Peserta berikutnya: {expected} →")
     expect(next_link).to_be_visible()
-    expect(page.locator("#next-step")).to_contain_text("Lembar ini sudah terkirim ke panitia.")
+    expect(page.locator("#next-step-title")).to_have_text("Lanjutkan penilaian")
     box = next_link.bounding_box()
     assert box is not None and box["height"] >= 44
     shot(page, "judge-sheet-next-participant")
