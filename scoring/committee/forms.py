@@ -25,6 +25,8 @@ from wtforms.fields import FloatField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from scoring.models.event import BAND_LABEL_MAX
+
 BAND_ROWS = 6
 
 
@@ -139,7 +141,16 @@ class StageForm(FlaskForm):
 class BandForm(Form):
     band_min = NumberField(_l("From"), validators=[Optional()])
     band_max = NumberField(_l("To"), validators=[Optional()])
-    descriptor = StringField(_l("Descriptor"), validators=[Optional(), Length(max=60)])
+    descriptor = StringField(
+        _l("Descriptor"),
+        validators=[
+            Optional(),
+            Length(
+                max=BAND_LABEL_MAX,
+                message=_l("At most %(max)d characters; this text has %(length)d."),
+            ),
+        ],
+    )
 
 
 class CriterionForm(FlaskForm):
@@ -161,6 +172,7 @@ class CriterionForm(FlaskForm):
     )
     standard_bands = BooleanField(_l("Use the usual bands for this range"), default=True)
     bands = FieldList(FormField(BandForm), min_entries=BAND_ROWS)
+    band_label_max = BAND_LABEL_MAX  # said beside the band rows
     submit = SubmitField(_l("Save the criterion"))
 
     def band_data(self) -> list[dict[str, Any]] | None:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, send_file
+from flask import Blueprint, abort, current_app, render_template, send_file, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from scoring.auth.decorators import role_required
 from scoring.services.attachments import attachments_for_entry
-from scoring.services.progress import judge_worklist
+from scoring.services.progress import judge_worklist, stage_queue
 from scoring.services.worklist import load_sheet
 
 bp = Blueprint("judge", __name__, url_prefix="/juri")
@@ -32,6 +32,10 @@ def sheet(sheet_id: int) -> str:
         "judge/sheet.html",
         sheet=view,
         attachments=attachments_for_entry(view.entry_id),
+        queue=[
+            dict(item, url=url_for("judge.sheet", sheet_id=item["id"]))
+            for item in stage_queue(current_user.id, view.stage_id)
+        ],
     )
 
 

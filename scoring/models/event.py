@@ -30,6 +30,10 @@ ENTRY_KINDS = ("group", "person")
 STAGE_KINDS = ("scored", "pass_fail")
 STAGE_STATUSES = ("pending", "open", "closed")
 
+# A band's descriptor (its "label") is shown in full on the judge's sheet; the rubric builder
+# states this limit and never cuts a longer text silently (the bands are a JSON column).
+BAND_LABEL_MAX = 300
+
 # The usual 1-100 bands (DOMAIN.md); a criterion may carry its own.
 DEFAULT_BANDS: list[dict[str, Any]] = [
     {"min": 1, "max": 59, "label": "Kurang"},

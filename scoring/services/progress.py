@@ -55,7 +55,7 @@ def _sheet_state(status: str, scored: int) -> str:
 
 
 def judge_worklist(judge_id: int) -> list[StageWork]:
-    """The judge's sheets grouped by stage, open stages first, in one query."""
+    """The judge's sheets grouped by stage, open stages first, unsent sheets first; one query."""
     scored = (
         select(Score.sheet_id, func.count(Score.value).label("n"))
         .group_by(Score.sheet_id)
@@ -109,7 +109,21 @@ def judge_worklist(judge_id: int) -> list[StageWork]:
         group.items.append(
             WorkItem(sheet_id, entry, region, _sheet_state(status, n_scored), n_scored)
         )
+    for group in groups.values():
+        # Unsent sheets first, each part still by entry name (the sort is stable).
+        group.items.sort(key=lambda item: item.state == SUBMITTED)
     return list(groups.values())
+
+
+def stage_queue(judge_id: int, stage_id: int) -> list[dict[str, object]]:
+    """The judge's sheets of one stage in worklist order, for the sheet's "next participant"."""
+    for group in judge_worklist(judge_id):
+        if group.stage_id == stage_id:
+            return [
+                {"id": item.sheet_id, "name": item.entry_name, "sent": item.state == SUBMITTED}
+                for item in group.items
+            ]
+    return []
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from scoring.database import committing, get_for_update
 from scoring.extensions import db
 from scoring.models import Criterion, Score, Stage
-from scoring.models.event import DEFAULT_BANDS
+from scoring.models.event import BAND_LABEL_MAX, DEFAULT_BANDS
 from scoring.orm import utcnow
 from scoring.services.audit import record
 from scoring.services.errors import Conflict, InvalidInput
@@ -81,8 +81,12 @@ def validate_bands(bands: list[dict[str, Any]], low: float, high: float) -> list
             raise InvalidInput("Band %(n)d needs a lowest and a highest score.", n=number) from None
         if not label:
             raise InvalidInput("Band %(n)d needs a descriptor, e.g. Baik.", n=number)
-        if len(label) > 60:
-            raise InvalidInput("The descriptor of band %(n)d is too long.", n=number)
+        if len(label) > BAND_LABEL_MAX:
+            raise InvalidInput(
+                "The descriptor of band %(n)d is too long (at most %(max)d characters).",
+                n=number,
+                max=BAND_LABEL_MAX,
+            )
         if not (math.isfinite(b_min) and math.isfinite(b_max)) or b_min > b_max:
             raise InvalidInput(
                 "Band %(label)s: the lowest score is above the highest score.", label=label

@@ -1,4 +1,5 @@
-// Juara score sheet: touch controls, the live weighted total, "Kirim", and conflict choices.
+// Juara score sheet: touch controls, the live weighted total, "Kirim" and what comes after it.
+// The band picker lives in judge-bands.js, the conflict choices in judge-conflict.js.
 //
 // Every change goes first to the IndexedDB outbox (outbox.js) and the page shows what is there;
 // the server copy (from the page, the API or the last acknowledgement) is shown otherwise.
@@ -8,7 +9,8 @@
   const root = document.getElementById("sheet");
   const Outbox = window.JuaraOutbox;
   const Judge = window.JuaraJudge;
-  if (!root || !Outbox || !Judge) return;
+  const Bands = window.JuaraBands;
+  if (!root || !Outbox || !Judge || !Bands || !window.JuaraConflict) return;
   const msg = root.dataset;
   const sheetId = Number(root.dataset.sheetId);
   const userId = Judge.config.userId;
@@ -26,6 +28,8 @@
       error: el.querySelector("#error-" + el.dataset.criterionId),
       commentError: el.querySelector("#comment-error-" + el.dataset.criterionId),
       bands: Array.from(el.querySelectorAll(".band")),
+      picker: el.querySelector(".band-picker"),
+      before: undefined, // the stored value when the judge started typing in the field
     };
   });
 
@@ -71,6 +75,10 @@
 
   let server = domServer();
   let local = null; // the outbox item of this sheet, if any
+  // Fields holding text that is no valid score (criterion id → {text, error}): shown in red,
+  // never saved, counted or sent; the outbox keeps the value the field had before.
+  const typed = {};
+  let sentHere = {}; // sheet ids the judge sent on this tablet (outbox items with `submit`)
 
   function adopt(sheet) {
     if (sheet && sheet.id === sheetId && sheet.version >= server.version) server = fromJson(sheet);
@@ -100,17 +108,41 @@
       .replace("{max}", Judge.formatNumber(c.max));
   }
 
+  // What is wrong with a criterion's score: typed text that is no valid score, or a value the
+  // server refused. Such a criterion counts as not scored.
+  function problemOf(c) {
+    if (typed[c.id]) return typed[c.id].error;
+    return (local && local.invalid && local.invalid["scores." + c.id]) || null;
+  }
+
+  function counted(values) {
+    const scores = {};
+    criteria.forEach(function (c) { scores[c.id] = problemOf(c) ? null : values.scores[c.id]; });
+    return scores;
+  }
+
+  function totalOf(scores) {
+    return weightedTotal(criteria.map(function (c) {
+      return { value: scores[c.id], weight: c.weight, max: c.max };
+    }));
+  }
+
   // ---- rendering ----------------------------------------------------------------------------
   function render() {
     const values = shown();
+    const scores = counted(values);
     const locked = readOnly();
     criteria.forEach(function (c) {
-      const value = values.scores[c.id];
+      const value = scores[c.id];
+      const problem = problemOf(c);
       if (document.activeElement !== c.input) {
-        c.input.value = value == null ? "" : Judge.formatNumber(value);
-        c.error.textContent = "";
-        c.input.classList.remove("is-invalid");
+        const stored = values.scores[c.id];
+        c.input.value = typed[c.id] ? typed[c.id].text
+          : stored == null ? "" : Judge.formatNumber(stored);
       }
+      c.error.textContent = problem || "";
+      c.input.classList.toggle("is-invalid", !!problem);
+      c.input.setAttribute("aria-invalid", problem ? "true" : "false");
       if (document.activeElement !== c.comment) c.comment.value = values.comments[c.id] || "";
       c.bands.forEach(function (band) {
         const inBand = value != null && value >= Number(band.dataset.min) &&
@@ -121,24 +153,19 @@
       c.el.querySelectorAll("button, input, textarea").forEach(function (control) {
         control.disabled = locked;
       });
-      const invalid = local && local.invalid;
-      const scoreProblem = invalid && invalid["scores." + c.id];
-      const noteProblem = invalid && invalid["comments." + c.id];
-      if (scoreProblem) {
-        c.error.textContent = scoreProblem;
-        c.input.classList.add("is-invalid");
-      }
+      Bands.render({
+        picker: c.picker, bands: c.bands, value: value, locked: locked, title: msg.msgPicker,
+        format: Judge.formatNumber, pick: function (n) { setScore(c, n); },
+      });
+      const noteProblem = local && local.invalid && local.invalid["comments." + c.id];
       c.commentError.textContent = noteProblem || "";
     });
-    const total = weightedTotal(criteria.map(function (c) {
-      return { value: values.scores[c.id], weight: c.weight, max: c.max };
-    }));
-    document.getElementById("total").textContent = Judge.formatNumber(total, 2);
-    const scored = criteria.filter(function (c) { return values.scores[c.id] != null; }).length;
+    document.getElementById("total").textContent = Judge.formatNumber(totalOf(scores), 2);
+    const scored = criteria.filter(function (c) { return scores[c.id] != null; }).length;
     const count = document.getElementById("scored-count");
     count.textContent = count.dataset.msg.replace("{n}", scored).replace("{m}", criteria.length);
     renderState(scored);
-    renderConflict();
+    conflict.render(local);
     // What this page believes the server holds (read by people debugging and by the tests).
     root.dataset.serverVersion = String(server.version);
     root.dataset.serverStatus = server.status;
@@ -157,6 +184,14 @@
       state.className = "badge status fs-6 " + (scored ? "status-draft" : "status-todo");
       state.textContent = scored ? labels.dataset.draft : labels.dataset.todo;
     }
+    // Where the values are (server or this tablet) is told apart from whether the sheet has
+    // been sent to the committee: a synced draft is "saved", never "sent".
+    const sync = document.getElementById("sheet-sync");
+    sync.textContent = local ? labels.dataset.onTablet : labels.dataset.onServer;
+    sync.classList.toggle("pending", !!local);
+    sync.hidden = !local && scored === 0 && !sentOnServer;
+    document.getElementById("draft-hint").hidden = readOnly();
+    renderNext(sentOnServer || sentHere);
     document.getElementById("sent-note").hidden = !sentOnServer;
     document.getElementById("closed-note").hidden = server.stageOpen || sentOnServer;
     document.getElementById("send-button").hidden = readOnly();
@@ -174,6 +209,27 @@
     note.hidden = !text;
     note.className = "alert " + (sentHere && !(local.blocked || local.invalid)
       ? "alert-info" : "alert-warning");
+  }
+
+  // ---- after "Kirim": the next participant of the stage not sent yet ---------------------------
+  const nextStep = document.getElementById("next-step");
+  const queue = JSON.parse(nextStep.dataset.queue || "[]");
+
+  function renderNext(sent) {
+    nextStep.hidden = !sent;
+    if (!sent) return;
+    const at = queue.findIndex(function (q) { return q.id === sheetId; });
+    const ordered = queue.slice(at + 1).concat(queue.slice(0, Math.max(at, 0)));
+    const next = ordered.find(function (q) {
+      return q.id !== sheetId && !q.sent && !sentHere[q.id];
+    });
+    const link = document.getElementById("next-entry");
+    link.hidden = !next;
+    document.getElementById("all-sent").hidden = !!next;
+    if (next) {
+      link.href = next.url;
+      link.textContent = msg.msgNext.replace("{name}", next.name) + " →";
+    }
   }
 
   // ---- saving -------------------------------------------------------------------------------
@@ -212,6 +268,7 @@
   }
 
   function setScore(c, value) {
+    delete typed[c.id];
     c.input.value = value == null ? "" : Judge.formatNumber(value);
     c.error.textContent = "";
     c.input.classList.remove("is-invalid");
@@ -238,17 +295,38 @@
         setScore(c, clamp(c, Math.round(start * 100) / 100));
       });
     });
+    c.input.addEventListener("focus", function () {
+      if (!typed[c.id]) c.before = shown().scores[c.id];
+    });
     c.input.addEventListener("input", function () {
       const parsed = parseScore(c.input.value);
       const problem = parsed.error || rangeError(c, parsed.value);
-      c.error.textContent = problem || "";
-      c.input.classList.toggle("is-invalid", !!problem);
-      c.input.setAttribute("aria-invalid", problem ? "true" : "false");
-      if (!problem) change(function (item) { item.scores[c.id] = parsed.value; });
+      if (!problem) {
+        delete typed[c.id];
+        change(function (item) { item.scores[c.id] = parsed.value; });
+        return;
+      }
+      typed[c.id] = { text: c.input.value, error: problem };
+      // Typing "120" saved "1" and "12" on the way: the outbox goes back to the value the
+      // field had before the judge started typing, so no prefix of a wrong value stays.
+      // Always queued: the edits for "1" and "12" may not be stored yet (IndexedDB keeps the order).
+      const before = c.before === undefined ? null : c.before;
+      render();
+      if (readOnly()) return;
+      Outbox.update(sheetId, function (item) {
+        if (!item || item.scores[c.id] === before) return undefined;
+        item.scores[c.id] = before;
+        item.invalid = null;
+        return item;
+      }).then(function (item) {
+        local = item && item.user_id === userId ? item : null;
+        render();
+        Outbox.announce({ type: "edit", sheetId: sheetId });
+        Judge.refreshBadge();
+        Judge.requestSync(1200);
+      });
     });
-    c.input.addEventListener("blur", function () {
-      if (!c.input.classList.contains("is-invalid")) render();
-    });
+    c.input.addEventListener("blur", function () { render(); });
     // Every keystroke is written to the outbox at once: closing the tab loses nothing.
     c.comment.addEventListener("input", function () {
       const text = c.comment.value;
@@ -264,14 +342,21 @@
   // ---- "Kirim": a summary to confirm ----------------------------------------------------------
   const dialog = document.getElementById("summary");
   document.getElementById("send-button").addEventListener("click", function () {
-    const values = shown();
+    const scores = counted(shown());
     const rows = document.getElementById("summary-rows");
+    const problems = document.getElementById("summary-problems");
     rows.textContent = "";
+    problems.textContent = "";
     let missing = 0;
-    criteria.forEach(function (c) {
+    criteria.forEach(function (c, index) {
       const tr = document.createElement("tr");
-      const value = values.scores[c.id];
-      if (value == null) missing += 1;
+      const value = scores[c.id];
+      if (value == null) {
+        missing += 1;
+        const li = document.createElement("li");
+        li.textContent = (index + 1) + ". " + c.name + ": " + (problemOf(c) || msg.msgNotScored);
+        problems.appendChild(li);
+      }
       [c.name, Judge.formatNumber(c.weight), value == null ? "–" : Judge.formatNumber(value)]
         .forEach(function (text, index) {
           const cell = document.createElement(index === 0 ? "th" : "td");
@@ -282,12 +367,10 @@
         });
       rows.appendChild(tr);
     });
-    const total = weightedTotal(criteria.map(function (c) {
-      return { value: values.scores[c.id], weight: c.weight, max: c.max };
-    }));
-    document.getElementById("summary-total").textContent = Judge.formatNumber(total, 2);
+    document.getElementById("summary-total").textContent = Judge.formatNumber(totalOf(scores), 2);
     const missingEl = document.getElementById("summary-missing");
-    missingEl.textContent = msg.msgMissing.replace("{n}", missing);
+    document.getElementById("summary-missing-text").textContent =
+      msg.msgMissing.replace("{n}", missing);
     missingEl.hidden = missing === 0;
     document.getElementById("summary-confirm").disabled = missing > 0;
     dialog.returnValue = "";
@@ -295,85 +378,22 @@
   });
   dialog.addEventListener("close", function () {
     if (dialog.returnValue !== "send") return;
+    const scores = counted(shown());
+    if (criteria.some(function (c) { return scores[c.id] == null; })) return; // named above
     change(function (item) { item.submit = true; }).then(function () {
       window.scrollTo({ top: 0 });
     });
   });
 
-  // ---- conflict: the judge chooses, per criterion, which value to keep -------------------------
-  function describe(score, comment) {
-    const value = score == null ? msg.msgEmpty : Judge.formatNumber(score);
-    return comment ? value + " · " + msg.msgNote + ": " + comment : value;
-  }
-
-  function renderConflict() {
-    const section = document.getElementById("conflict");
-    const container = document.getElementById("conflict-items");
-    if (!local || !local.conflict) {
-      section.hidden = true;
-      container.textContent = "";
-      return;
-    }
-    const diffs = Outbox.differences(local, local.conflict);
-    const key = JSON.stringify(diffs);
-    if (!section.hidden && container.dataset.key === key) return;
-    container.dataset.key = key;
-    container.textContent = "";
-    diffs.forEach(function (diff) {
-      const c = criteria.find(function (x) { return x.id === diff.id; });
-      const fieldset = document.createElement("fieldset");
-      fieldset.className = "conflict-item mb-3";
-      fieldset.dataset.criterionId = diff.id;
-      const legend = document.createElement("legend");
-      legend.className = "h6";
-      legend.textContent = c ? c.name : diff.id;
-      fieldset.appendChild(legend);
-      [["mine", msg.msgMine, diff.mine], ["server", msg.msgServer, diff.server]]
-        .forEach(function (option) {
-          const id = "choice-" + diff.id + "-" + option[0];
-          const label = document.createElement("label");
-          label.className = "conflict-choice";
-          label.htmlFor = id;
-          const input = document.createElement("input");
-          input.type = "radio";
-          input.className = "form-check-input me-2";
-          input.name = "choice-" + diff.id;
-          input.id = id;
-          input.value = option[0];
-          input.checked = option[0] === "mine";
-          label.appendChild(input);
-          const text = document.createElement("span");
-          text.textContent = option[1] + ": " + describe(option[2].score, option[2].comment);
-          label.appendChild(text);
-          fieldset.appendChild(label);
-        });
-      container.appendChild(fieldset);
-    });
-    section.hidden = false;
-    section.scrollIntoView({ block: "start" });
-  }
-
-  document.getElementById("conflict-form").addEventListener("submit", function (event) {
-    event.preventDefault();
-    const form = event.target;
-    Outbox.update(sheetId, function (item) {
-      if (!item || !item.conflict) return undefined;
-      Outbox.differences(item, item.conflict).forEach(function (diff) {
-        const picked = form.querySelector('input[name="choice-' + diff.id + '"]:checked');
-        if (picked && picked.value === "server") {
-          item.scores[diff.id] = item.conflict.scores[diff.id];
-          item.comments[diff.id] = item.conflict.comments[diff.id];
-        }
-      });
-      item.base_version = item.conflict.version;
-      item.conflict = null;
-      return item;
-    }).then(function (item) {
+  // ---- conflict: the judge chooses, per criterion, which value to keep (judge-conflict.js) -----
+  const conflict = window.JuaraConflict.setUp({
+    sheetId: sheetId,
+    criteria: criteria,
+    msg: msg,
+    adopt: function (item) {
       local = item;
       render();
-      Judge.refreshBadge();
-      Judge.requestSync(0);
-    });
+    },
   });
 
   // ---- loading: page, last acknowledgement, server, then the outbox on top -------------------
@@ -381,6 +401,10 @@
     adopt(await Outbox.getSnapshot(sheetId));
     local = await Outbox.getItem(sheetId);
     if (local && local.user_id !== userId) local = null;
+    sentHere = {};
+    (await Outbox.listItems(userId)).forEach(function (item) {
+      if (item.submit) sentHere[item.sheet_id] = true;
+    });
     render();
   }
 

@@ -19,6 +19,8 @@ const SHELL_FILES = [
   "js/app.js",
   "js/outbox.js",
   "js/judge.js",
+  "js/judge-bands.js",
+  "js/judge-conflict.js",
   "js/judge-sheet.js",
 ].map(function (file) { return STATIC + file; });
 const SHEET_API = /^\/api\/v1\/sheets(\/\d+)?$/;

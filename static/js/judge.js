@@ -226,7 +226,9 @@
       home.querySelectorAll("a[data-sheet-id]").forEach(function (link) {
         const item = bySheet[Number(link.dataset.sheetId)];
         const note = link.querySelector(".local-note");
+        const saved = link.querySelector(".sync-note");
         const badge = link.querySelector(".status");
+        if (saved) saved.hidden = !!item;
         if (!badge.dataset.original) badge.dataset.original = badge.className + "|" + badge.textContent;
         if (!item) {
           const parts = badge.dataset.original.split("|");
@@ -243,6 +245,16 @@
         note.hidden = false;
         badge.className = "badge status " + (item.submit ? "status-sent" : "status-draft");
         badge.textContent = item.submit ? "✓ " + labels.sent : labels.draft;
+      });
+      // Unsent sheets first, as the server orders them; a sheet sent on this tablet joins the
+      // sent ones at the end (each part keeps its order).
+      home.querySelectorAll("ul.worklist").forEach(function (list) {
+        const rows = Array.from(list.children);
+        const sent = function (row) { return row.querySelector(".status-sent") ? 1 : 0; };
+        const sorted = rows.slice().sort(function (a, b) { return sent(a) - sent(b); });
+        if (sorted.some(function (row, i) { return row !== rows[i]; })) {
+          sorted.forEach(function (row) { list.appendChild(row); });
+        }
       });
     };
   }

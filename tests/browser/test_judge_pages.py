@@ -84,7 +84,7 @@ def test_judge_home_and_sheet_on_a_tablet(live_server: str, browser: Any, name, 
         log_in(page, live_server, "juri5@demo.juara.id")
         page.wait_for_function("() => document.documentElement.dataset.outbox === '0'")
         status = page.locator("#sync-status").inner_text()
-        assert status.endswith("Semua nilai sudah diterima server")
+        assert status.endswith("Semua nilai tersimpan di server")
         check_page(page, viewport["width"], (".status", ".sync-text", ".text-muted", "label"))
         screenshot(page, f"judge-home-{name}")
 

@@ -232,7 +232,7 @@ def test_score_a_sheet_online_and_submit(judge_server, judge_app, tablet) -> Non
     page.get_by_role("button", name="Kembali ke lembar").click()
     submit(page)
     wait_until_sent(page, status="submitted")
-    expect(page.locator("#sheet-state")).to_have_text("✓ Terkirim")
+    expect(page.locator("#sheet-state")).to_have_text("✓ Terkirim ke panitia")
     expect(page.locator("#sent-note")).to_be_visible()
     expect(page.locator(".score-input").first).to_be_disabled()
     expect(page.locator("#send-button")).to_be_hidden()
@@ -250,7 +250,7 @@ def test_score_a_sheet_online_and_submit(judge_server, judge_app, tablet) -> Non
 
     page.goto(f"{base}/juri/")
     row = page.locator(f'a[data-sheet-id="{sheet_id}"]')
-    expect(row.locator(".status")).to_have_text("✓ Terkirim")
+    expect(row.locator(".status")).to_have_text("✓ Terkirim ke panitia")
 
 
 def test_score_offline_close_reopen_offline_then_sync(judge_server, judge_app, tablet) -> None:
@@ -266,7 +266,7 @@ def test_score_offline_close_reopen_offline_then_sync(judge_server, judge_app, t
     score(page)
     submit(page)
     status = page.locator("#sync-status")
-    expect(status).to_contain_text("1 belum terkirim")
+    expect(status).to_contain_text("1 belum tersimpan di server")
     expect(status).to_contain_text("⟳")
     expect(page.locator("#local-note")).to_contain_text("Sudah dikirim di tablet ini")
     shot(page, "judge-sheet-offline-sent")
@@ -280,8 +280,8 @@ def test_score_offline_close_reopen_offline_then_sync(judge_server, judge_app, t
     inputs = page.locator(".score-input")
     for i, shown in enumerate(["94", "81,5", "4"]):
         expect(inputs.nth(i)).to_have_value(shown)
-    expect(page.locator("#sheet-state")).to_have_text("✓ Terkirim")
-    expect(page.locator("#sync-status")).to_contain_text("1 belum terkirim")
+    expect(page.locator("#sheet-state")).to_have_text("✓ Terkirim ke panitia")
+    expect(page.locator("#sync-status")).to_contain_text("1 belum tersimpan di server")
     home = page.goto(f"{base}/juri/")  # the home page too, with the sheet marked as waiting
     assert home is not None and home.from_service_worker
     row = page.locator(f'a[data-sheet-id="{sheet_id}"]')
@@ -295,7 +295,7 @@ def test_score_offline_close_reopen_offline_then_sync(judge_server, judge_app, t
     page.goto(f"{base}/juri/lembar/{sheet_id}")
     tablet.set_offline(False)  # the `online` event sends the outbox
     wait_until_sent(page, status="submitted")
-    expect(page.locator("#sync-status")).to_contain_text("Semua nilai sudah diterima server")
+    expect(page.locator("#sync-status")).to_contain_text("Semua nilai tersimpan di server")
     record = sheet_record(judge_app, sheet_id)
     assert record["status"] == "submitted"
     assert record["values"] == dict(zip(criteria, EXPECTED_VALUES, strict=True))
@@ -336,7 +336,7 @@ def test_a_lost_answer_and_a_replayed_outbox_never_double(judge_server, judge_ap
     page.unroute("**/api/v1/sheets/*")
 
     # The retry sends the same submission id: recognised, answered, nothing written again.
-    page.get_by_role("button", name="Kirim sekarang").click()
+    page.get_by_role("button", name="Simpan ke server sekarang").click()
     wait_until_sent(page)
     wait_for_record(judge_app, sheet_id, dict(zip(criteria, EXPECTED_VALUES, strict=True)))
     first = sheet_record(judge_app, sheet_id)
@@ -380,7 +380,7 @@ def test_an_expired_login_keeps_the_outbox_until_the_judge_logs_in(
     tablet.set_offline(False)
     relogin = page.get_by_role("link", name="Masuk lagi")
     relogin.wait_for()
-    expect(page.locator("#sync-status")).to_contain_text("1 belum terkirim")
+    expect(page.locator("#sync-status")).to_contain_text("1 belum tersimpan di server")
     expect(page.locator("#sync-status")).to_contain_text("Sesi masuk Anda telah berakhir")
     shot(page, "judge-sheet-login-expired")
     assert sheet_record(judge_app, sheet_id)["version"] == 0

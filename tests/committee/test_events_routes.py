@@ -272,7 +272,7 @@ def test_add_a_criterion_with_custom_bands(
         ]
     preview = client.get(f"/panitia/tahap/{ids['s']}/pratinjau").get_data(as_text=True)
     assert "Kesan umum juri" in preview and "dari 1 sampai 5" in preview
-    assert '<span class="d-block fw-semibold">Baik</span>' in preview
+    assert '<span class="d-block fw-semibold band-label">Baik</span>' in preview
     assert '<span class="d-block small">3–5</span>' in preview
     assert "Bobot 12,5" in preview
 
