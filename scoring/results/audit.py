@@ -22,7 +22,7 @@ from scoring.i18n import _display_zone
 from scoring.models import Assignment, AuditEvent, Category, Entry, Event, ScoreSheet, User
 from scoring.models.decision import StageDecision
 from scoring.results.views import bp
-from scoring.services.account_scope import account_filter
+from scoring.services.account_scope import current_account_filter
 from scoring.services.membership import visible_event_ids
 
 COMMITTEE = ("admin", "committee")
@@ -197,8 +197,14 @@ def audit_log() -> str:
         ],
         judges=db.session.execute(
             select(User.id, User.name)
-            .where(User.role == "judge", account_filter(current_user) or true())
+            .where(User.role == "judge", _judge_scope())
             .order_by(User.name)
         ).all(),
         entries=entries,
     )
+
+
+def _judge_scope() -> ColumnElement[bool]:
+    """The judges a committee account may see (services/account_scope.py); all for admins."""
+    scope = current_account_filter()
+    return true() if scope is None else scope
