@@ -100,18 +100,23 @@ def _first(statement: Any) -> Any:
 
 
 def _other_events_committee(committee: User) -> User:
-    """The demo's committee joins every demo event; a second account works on another event."""
-    for event_id in db.session.scalars(select(Event.id)):
-        if not db.session.scalar(
-            select(EventMember.id).filter_by(event_id=event_id, user_id=committee.id)
-        ):
-            db.session.add(EventMember(event_id=event_id, user_id=committee.id))
+    """The demo's committee joins every demo event; a second account works on another event.
+
+    Tests without `strict_membership` make every committee account a member of every event as
+    it is flushed (tests/conftest.py), hence a check before each row."""
+    demo_events = list(db.session.scalars(select(Event.id)))
     other_event = Event(name="Lomba Lain", slug="lomba-lain", level="provinsi", status="draft")
     other = User(email="panitia-lain@test.juara.id", name="Panitia Lain", role="committee")
     other.password_hash = committee.password_hash
     db.session.add_all([other_event, other])
     db.session.flush()
-    db.session.add(EventMember(event_id=other_event.id, user_id=other.id))
+    for event_id, user_id in [(e, committee.id) for e in demo_events] + [
+        (other_event.id, other.id)
+    ]:
+        if not db.session.scalar(
+            select(EventMember.id).filter_by(event_id=event_id, user_id=user_id)
+        ):
+            db.session.add(EventMember(event_id=event_id, user_id=user_id))
     db.session.commit()
     return other
 
