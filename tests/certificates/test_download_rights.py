@@ -102,4 +102,3 @@ def test_a_valid_certificate_carries_no_revoked_mark(
     _member_of(app, member, published.event_id)
     response = _signed_in(app, member).get(f"/sertifikat/unduh/{token}")
     assert "DICABUT" not in pdf_text(response.data, tmp_path)
-
