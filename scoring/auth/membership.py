@@ -4,8 +4,11 @@ Registered as a `before_request` on the blueprints that hold committee pages (co
 results, certificates, files). It finds the event a request is about from the route's
 arguments (an event id, or an object that belongs to one: category, stage, criterion, entry,
 attachment, assignment, conflict, sheet, snapshot, job, certificate) and refuses a committee
-account that is not a member of it with 403. Admins pass; judges and visitors are left to each
-route's own checks (role_required, the judge's assignment).
+account that is not a member of it with 403. A route keyed by an account (`user_id`: a judge,
+an operator, a fellow member) is refused unless the committee account may manage that account:
+it shares an event with it, or created it before it belonged to any event
+(scoring/services/account_scope.py). Admins pass; judges and visitors are left to each route's
+own checks (role_required, the judge's assignment).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 
 from flask import abort, request
 from flask_login import current_user
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 
 from scoring.extensions import db
 from scoring.models import (
@@ -32,6 +35,7 @@ from scoring.models import (
     ScoreSheet,
     Stage,
 )
+from scoring.services.account_scope import can_manage_account
 from scoring.services.membership import can_open_event
 
 # Route argument -> query for the id of the event the object belongs to.
@@ -80,11 +84,14 @@ _EVENT_OF: dict[str, Callable[[Any], Select[Any]]] = {
     "snapshot_id": lambda v: (
         select(Category.event_id).join(ResultSnapshot.category).where(ResultSnapshot.id == v)
     ),
-    "job_id": lambda v: select(Job.event_id).where(Job.id == v),
+    # A job without an event (none is made so, but the column allows it) is nobody's: -1.
+    "job_id": lambda v: select(func.coalesce(Job.event_id, -1)).where(Job.id == v),
     "certificate_id": lambda v: select(Certificate.event_id).where(Certificate.id == v),
 }
-# Route arguments that name nothing inside an event (judge accounts are shared by events).
-_NOT_EVENT_SCOPED = frozenset({"user_id", "kind", "filename"})
+# Route arguments that name an account: checked by `can_manage_account`, not by event.
+ACCOUNT_ARGS = frozenset({"user_id"})
+# Route arguments that name nothing inside an event.
+_NOT_EVENT_SCOPED = frozenset({"kind", "filename"}) | ACCOUNT_ARGS
 # The blueprints holding committee pages, and the paths of those pages (the rest are public).
 GUARDED_BLUEPRINTS = frozenset({"committee", "results", "certificates", "files"})
 COMMITTEE_PATHS = ("/panitia", "/berkas")
@@ -117,6 +124,9 @@ def require_event_member() -> None:
         abort(403)
     if not all(can_open_event(current_user, event_id) for event_id in event_ids):
         abort(403)
+    for name in ACCOUNT_ARGS & set(request.view_args or {}):
+        if not can_manage_account(current_user, request.view_args[name]):  # type: ignore[index]
+            abort(403)
 
 
 def event_query_arg_allowed(event_id: int | None) -> bool:

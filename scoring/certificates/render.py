@@ -183,12 +183,18 @@ class Renderer:
 
     def render(self, context: Mapping[str, Any]) -> bytes:
         """The PDF of one certificate."""
-        source = self.html(context)
+        return self.render_source(self.html(context))
+
+    def render_source(self, source: str, extra_css: str | None = None) -> bytes:
+        """The PDF of an HTML source built by `html` (plus our own CSS, e.g. a revoked mark)."""
+        stylesheets = [self.stylesheet]
+        if extra_css:
+            stylesheets.append(CSS(string=extra_css, font_config=self.font_config))
         with self._lock:
             cache = dict(self._images)
             pdf = HTML(
                 string=source, base_url=f"{ASSET_ORIGIN}/", url_fetcher=self.fetcher
-            ).write_pdf(stylesheets=[self.stylesheet], font_config=self.font_config, cache=cache)
+            ).write_pdf(stylesheets=stylesheets, font_config=self.font_config, cache=cache)
             self._keep_images(cache)
         return pdf
 

@@ -27,10 +27,12 @@ from sqlalchemy import select
 from scoring.certificates import queries, storage
 from scoring.certificates.forms import AccessCodeForm
 from scoring.certificates.revisions import certificate_pdf
+from scoring.certificates.revoked import revoked_pdf
 from scoring.extensions import db
 from scoring.models import Certificate
 from scoring.ratelimit import limiter
 from scoring.services.errors import NotFound
+from scoring.services.membership import can_open_event
 
 bp = Blueprint("certificates", __name__)
 
@@ -38,6 +40,7 @@ SESSION_KEY = "certificate_entry_id"
 VERIFY_LIMIT = "30 per minute;300 per hour"
 CODE_LIMIT = "10 per minute;40 per hour"
 DOWNLOAD_LIMIT = "30 per minute"
+REVOKED_PREFIX = "DICABUT-"
 
 
 @bp.record_once
@@ -107,13 +110,14 @@ def mine() -> str | Response:
 
 
 def _may_download(cert: Certificate) -> bool:
-    if current_user.is_authenticated and current_user.role in ("admin", "committee"):
-        return True
-    if cert.status != "valid":
-        return False
-    if cert.entry_id is not None and session.get(SESSION_KEY) == cert.entry_id:
-        return True
-    return bool(current_user.is_authenticated and current_user.id == cert.judge_id)
+    """The participant (access code) and the judge get their own valid certificate; the
+    committee members of the certificate's event (and admins) every one of it, revoked too."""
+    if cert.status == "valid":
+        if cert.entry_id is not None and session.get(SESSION_KEY) == cert.entry_id:
+            return True
+        if current_user.is_authenticated and current_user.id == cert.judge_id:
+            return True
+    return can_open_event(current_user, cert.event_id)
 
 
 @bp.route("/sertifikat/unduh/<token>")
@@ -123,14 +127,19 @@ def download_pdf(token: str) -> Response:
     # 404 for someone else's certificate too: nobody learns which tokens exist.
     if cert is None or not _may_download(cert):
         abort(404)
+    revoked = cert.status != "valid"
     try:
-        pdf = certificate_pdf(cert.id)
+        # A revoked one goes only to its committee, marked on every page (certificates/revoked).
+        pdf = revoked_pdf(cert) if revoked else certificate_pdf(cert.id)
     except NotFound:
         abort(404)
-    return send_file(
+    name = storage.download_name(cert.number, cert.name)
+    response = send_file(
         io.BytesIO(pdf),
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=storage.download_name(cert.number, cert.name),
+        download_name=f"{REVOKED_PREFIX}{name}" if revoked else name,
         max_age=0,
     )
+    response.headers["X-Certificate-Status"] = cert.status
+    return response

@@ -44,6 +44,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     operator_event_id: Mapped[int | None] = mapped_column(
         ForeignKey("event.id", ondelete="SET NULL"), index=True
     )
+    # Who created the account (judges, operators): until a judge is assigned to an event, only
+    # this committee account (and admins) may manage it (scoring/services/account_scope.py).
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
     # Bumped to sign the account out everywhere: it is part of the session's user id.
     session_version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
 

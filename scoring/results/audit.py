@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import ColumnElement, and_, event, func, or_, select
+from sqlalchemy import ColumnElement, and_, event, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from scoring.auth.decorators import role_required
@@ -22,6 +22,7 @@ from scoring.i18n import _display_zone
 from scoring.models import Assignment, AuditEvent, Category, Entry, Event, ScoreSheet, User
 from scoring.models.decision import StageDecision
 from scoring.results.views import bp
+from scoring.services.account_scope import current_account_filter
 from scoring.services.membership import visible_event_ids
 
 COMMITTEE = ("admin", "committee")
@@ -195,7 +196,15 @@ def audit_log() -> str:
             if visible is None or row.id in visible
         ],
         judges=db.session.execute(
-            select(User.id, User.name).where(User.role == "judge").order_by(User.name)
+            select(User.id, User.name)
+            .where(User.role == "judge", _judge_scope())
+            .order_by(User.name)
         ).all(),
         entries=entries,
     )
+
+
+def _judge_scope() -> ColumnElement[bool]:
+    """The judges a committee account may see (services/account_scope.py); all for admins."""
+    scope = current_account_filter()
+    return true() if scope is None else scope

@@ -6,6 +6,8 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import has_request_context
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -96,11 +98,19 @@ def add_user(
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise InvalidInput("An account with this email already exists.")
     user = User(email=email, name=name, role=role, locale=locale, home_region_id=home_region_id)
+    # The creator manages the account until it belongs to an event (services/account_scope.py).
+    user.created_by_id = _logged_in_user_id()
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     record("user.create", user, after={"email": email, "role": role})
     return user
+
+
+def _logged_in_user_id() -> int | None:
+    if not has_request_context() or not getattr(current_user, "is_authenticated", False):
+        return None  # the CLI, seeding, an invitation accepted by a visitor
+    return current_user.id
 
 
 def _check_policy(password: str, *, email: str, name: str) -> None:

@@ -125,8 +125,9 @@ def stage_board(stage_id: int) -> Board:
         )
     )
     # Comparability of what is assigned so far; entries without a judge are listed apart.
-    matrix = np.array(
-        [[c.state == ASSIGNED for c in r.cells] for r in board_rows if r.assigned], dtype=bool
-    ).reshape(-1, len(judges))
+    assigned_rows = [[c.state == ASSIGNED for c in r.cells] for r in board_rows if r.assigned]
+    # No judge at all (none the account may assign yet): nothing is connected, and numpy
+    # cannot reshape an empty list into (-1, 0).
+    matrix = np.array(assigned_rows, dtype=bool).reshape(len(assigned_rows), len(judges))
     groups = len(connected_groups(matrix)) if matrix.size else 0
     return Board(stage, judges, board_rows, all_judges, defaults, excluded, conflicts, groups)

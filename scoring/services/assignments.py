@@ -29,6 +29,7 @@ from scoring.models import (
     StageDecision,
     User,
 )
+from scoring.services.account_scope import current_account_filter, current_may_manage
 from scoring.services.audit import record
 from scoring.services.conflicts import conflict_reason, declared_conflicts, sheet_started
 from scoring.services.errors import Conflict, InvalidInput, NotFound
@@ -124,11 +125,13 @@ def eligible_entries(stage: Stage) -> list[Entry]:
 
 
 def active_judges() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).where(User.role == "judge", User.active.is_(True)).order_by(User.name)
-        )
-    )
+    """The active judges the logged-in account may assign: those it may manage
+    (services/account_scope.py), so assigning a judge never hands over another event's judge."""
+    query = select(User).where(User.role == "judge", User.active.is_(True)).order_by(User.name)
+    scope = current_account_filter()
+    if scope is not None:
+        query = query.where(scope)
+    return list(db.session.scalars(query))
 
 
 def default_judge_ids(stage: Stage) -> set[int]:
@@ -273,6 +276,8 @@ def add_assignment(stage_id: int, entry_id: int, judge_id: int) -> Assignment:
         if entry is None:
             raise InvalidInput("This entry does not take part in this stage.")
         if judge is None or judge.role != "judge" or not judge.active:
+            raise InvalidInput("Choose an active judge.")
+        if not current_may_manage(judge.id):
             raise InvalidInput("Choose an active judge.")
         reason = conflict_reason(entry, judge, declared_conflicts([entry.id]))
         if reason == "home":

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from scoring.database import committing, get_for_update
 from scoring.extensions import db
 from scoring.models import Assignment, Region, User
+from scoring.services.account_scope import current_account_filter
 from scoring.services.accounts import (
     add_user,
     creating_accounts,
@@ -69,15 +70,18 @@ class InvalidJudges(InvalidInput):
 
 
 def list_judges() -> list[JudgeRow]:
-    """Every judge account, active first, with how many sheets each is assigned."""
+    """The judge accounts the logged-in account may manage (every one for an admin), active
+    first, with how many sheets each is assigned (services/account_scope.py)."""
+    query = select(User).where(User.role == "judge").order_by(User.active.desc(), User.name)
+    scope = current_account_filter()
+    if scope is not None:
+        query = query.where(scope)
     counts = dict(
         db.session.execute(
             select(Assignment.judge_id, func.count()).group_by(Assignment.judge_id)
         ).all()
     )
-    users = db.session.scalars(
-        select(User).where(User.role == "judge").order_by(User.active.desc(), User.name)
-    ).all()
+    users = db.session.scalars(query).all()
     return [JudgeRow(user, counts.get(user.id, 0)) for user in users]
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import or_, select
 from scoring.database import committing
 from scoring.extensions import db
 from scoring.models import Event, OperatorInvitation, Region, User
+from scoring.services.account_scope import current_account_filter
 from scoring.services.accounts import add_user, creating_accounts, generate_password
 from scoring.services.audit import record
 from scoring.services.errors import InvalidInput, NotFound
@@ -40,8 +41,12 @@ def token_hash(token: str) -> str:
 
 
 def list_operators(event_id: int | None = None) -> list[User]:
-    """Operators of every region, or those who may register for `event_id`."""
+    """Operators of every region, or those who may register for `event_id`; on a committee
+    page only those the logged-in account may manage (services/account_scope.py)."""
     query = select(User).where(User.role == "regional").order_by(User.home_region_id, User.name)
+    scope = current_account_filter()
+    if scope is not None:
+        query = query.where(scope)
     if event_id is not None:
         query = query.where(
             or_(User.operator_event_id.is_(None), User.operator_event_id == event_id)
@@ -109,6 +114,8 @@ def accept_invitation(token: str, name: str, email: str, password: str, now: dt.
         if not cleaned:
             raise InvalidInput("Enter a valid email address.")
         user = _add_operator(cleaned, name, password, invitation.region, invitation.event_id)
+        # Whoever sent the link manages the account until it belongs to an event.
+        user.created_by_id = invitation.created_by_id
         invitation.used_at, invitation.used_by_id = now, user.id
         record(
             "operator.invitation_accept",

@@ -36,6 +36,7 @@ from tests.committee.test_entries_support import (
     JAMBI,
     Workspace,
     build_workspace,
+    created_by,
     csrf,
     text_of,
     use_tmp_storage,
@@ -220,8 +221,11 @@ def test_a_pass_fail_stage_has_no_judges(app: Flask, ws: Workspace) -> None:
 
 
 @pytest.fixture
-def committee(client: FlaskClient, login_as: Callable[..., Any], ws: Workspace) -> FlaskClient:
-    login_as("committee")
+def committee(
+    app: Flask, client: FlaskClient, login_as: Callable[..., Any], ws: Workspace
+) -> FlaskClient:
+    """Logged in as the committee account that created the workspace's judges."""
+    created_by(app, ws.judges, login_as("committee").id)
     return client
 
 

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import Workbook
+from sqlalchemy import update
 from werkzeug.security import generate_password_hash
 
 from scoring.extensions import db
@@ -95,6 +96,16 @@ def build_workspace(app: Flask, status: str = "open") -> Workspace:
             regions={code: r.id for code, r in regions.items()},
             judges=[j.id for j in judges],
         )
+
+
+def created_by(app: Flask, user_ids: list[int], creator_id: int) -> None:
+    """Record `creator_id` as the creator of these accounts: a committee account manages the
+    judges it created until they belong to an event (scoring/services/account_scope.py)."""
+    with app.app_context():
+        db.session.execute(
+            update(User).where(User.id.in_(user_ids)).values(created_by_id=creator_id)
+        )
+        db.session.commit()
 
 
 def csrf(client: FlaskClient, url: str) -> str:

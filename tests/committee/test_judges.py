@@ -20,6 +20,7 @@ from scoring.services.accounts import PASSWORD_ALPHABET, generate_password
 from tests.committee.test_entries_support import (
     Workspace,
     build_workspace,
+    created_by,
     csrf,
     csv_bytes,
     text_of,
@@ -38,8 +39,11 @@ def ws(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace
 
 
 @pytest.fixture
-def committee(client: FlaskClient, login_as: Callable[..., Any], ws: Workspace) -> FlaskClient:
-    login_as("committee")
+def committee(
+    app: Flask, client: FlaskClient, login_as: Callable[..., Any], ws: Workspace
+) -> FlaskClient:
+    """Logged in as the committee account that created the workspace's judges."""
+    created_by(app, ws.judges, login_as("committee").id)
     return client
 
 
@@ -176,9 +180,16 @@ def test_reset_password_and_deactivate(app: Flask, committee: FlaskClient, ws: W
 def test_only_judges_are_managed_here(
     app: Flask, committee: FlaskClient, ws: Workspace, make_user: Callable[..., Any]
 ) -> None:
-    admin = make_user("admin")
+    admin, other_admin = make_user("admin"), make_user("admin")
     token = csrf(committee, "/panitia/juri")
-    response = committee.post(
+    # A committee account never manages an admin's account: refused before the page runs.
+    response = committee.post(f"/panitia/juri/{admin.id}/sandi-baru", data={"csrf_token": token})
+    assert response.status_code == 403
+    # An admin may open the page for any account, and is told it handles judges only.
+    admin_client = app.test_client()
+    login(admin_client, other_admin.email, other_admin.plain_password)
+    token = csrf(admin_client, "/panitia/juri")
+    response = admin_client.post(
         f"/panitia/juri/{admin.id}/sandi-baru", data={"csrf_token": token}, follow_redirects=True
     )
     assert "Halaman ini hanya untuk mengelola akun juri." in text_of(response)

@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from scoring.extensions import db as _db
+from scoring.models import User
 from tests.conftest import csrf_token_from, login
 from tests.regional.conftest import PDF, PNG
 
@@ -185,6 +186,12 @@ def test_committee_sends_back_then_passes(
     _status, entry_id, _files = registration_row(app, registration_id)
     client.post("/logout", data={"csrf_token": token(client, "/wilayah/")})
     committee = make_user("committee")
+    # The judges belong to no event yet: the committee account that created them manages them.
+    with app.app_context():
+        _db.session.execute(
+            update(User).where(User.role == "judge").values(created_by_id=committee.id)
+        )
+        _db.session.commit()
     login(client, committee.email, committee.plain_password)
     queue = f"/panitia/acara/{open_now['event']}/seleksi-administrasi"
     page = client.get(queue).get_data(as_text=True)

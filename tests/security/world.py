@@ -4,7 +4,8 @@
 fill every URL parameter and the accounts of the six roles of the authorisation matrix.
 Judge A (juri1 of the demo) is assigned to `sheet_id` and `attachment_id`'s entry; judge B
 (an extra judge of another entry) is not, so every object-level check has an owner and
-an outsider.
+an outsider. The demo's committee account is a member of the demo's events; another committee
+account is a member only of an event of its own, so event membership has an outsider too.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from scoring.models import (
     Criterion,
     Entry,
     Event,
+    EventMember,
     Job,
     Registration,
     RegistrationDocument,
@@ -47,6 +49,7 @@ ROLES = (
     "judge",
     "other_judge",
     "committee",
+    "other_committee",
     "admin",
     "operator",
     "other_operator",
@@ -94,6 +97,28 @@ def _first(statement: Any) -> Any:
     value = db.session.scalar(statement.limit(1))
     assert value is not None, f"the demo lacks {statement}"
     return value
+
+
+def _other_events_committee(committee: User) -> User:
+    """The demo's committee joins every demo event; a second account works on another event.
+
+    Tests without `strict_membership` make every committee account a member of every event as
+    it is flushed (tests/conftest.py), hence a check before each row."""
+    demo_events = list(db.session.scalars(select(Event.id)))
+    other_event = Event(name="Lomba Lain", slug="lomba-lain", level="provinsi", status="draft")
+    other = User(email="panitia-lain@test.juara.id", name="Panitia Lain", role="committee")
+    other.password_hash = committee.password_hash
+    db.session.add_all([other_event, other])
+    db.session.flush()
+    for event_id, user_id in [(e, committee.id) for e in demo_events] + [
+        (other_event.id, other.id)
+    ]:
+        if not db.session.scalar(
+            select(EventMember.id).filter_by(event_id=event_id, user_id=user_id)
+        ):
+            db.session.add(EventMember(event_id=event_id, user_id=user_id))
+    db.session.commit()
+    return other
 
 
 def build_world(upload_dir: str) -> World:
@@ -165,12 +190,15 @@ def build_world(upload_dir: str) -> World:
         None,
         dt.datetime.now(dt.UTC),
     )
+    committee = _first(select(User).where(User.role == "committee").order_by(User.id))
+    other_committee = _other_events_committee(committee)
     users = {
         "operator": operator,
         "other_operator": _first(select(User).where(User.email == OTHER_OPERATOR)),
         "judge": judge_a,
         "other_judge": judge_b,
-        "committee": _first(select(User).where(User.role == "committee")),
+        "committee": committee,
+        "other_committee": other_committee,
         "admin": _first(select(User).where(User.role == "admin")),
     }
     world = World(
