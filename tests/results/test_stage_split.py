@@ -1,0 +1,81 @@
+"""Public page and berita acara: per-stage parts, the stage reached, and the rule in words."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import delete, select, update
+
+from scoring.extensions import db as _db
+from scoring.models import Assignment, Score
+from scoring.services.snapshots import publish_results
+from tests.results.support import build_category
+
+SPLIT = re.compile(r'data-testid="stage-split">(.*?)</div>', re.S)
+
+
+def _number(text: str) -> Decimal:
+    return Decimal(text.replace(".", "").replace(",", "."))
+
+
+def staged_category(slug: str = "uji-tahap") -> dict[str, Any]:
+    """The support category where E4 and E6 did not reach "Presentasi" (stage 2), and E5's
+    scores make the naive rounding of its parts miss its total by 0,01: stage 1 = 70,04
+    (× 60% = 42,024), stage 2 = 70,01 (× 40% = 28,004), total 70,028 → 70,03, while
+    42,02 + 28,00 = 70,02."""
+    ids = build_category(slug)
+    s2 = ids["stage_ids"][1]
+    for key in ("E4", "E6"):
+        _db.session.execute(
+            delete(Assignment).where(
+                Assignment.stage_id == s2, Assignment.entry_id == ids["entries"][key]
+            )
+        )
+    for (key, judge, position), criterion, value in (
+        (("E5", 0, 2), "A", 72.16),
+        (("E5", 0, 3), "C", 7.252),
+    ):
+        _db.session.execute(
+            update(Score)
+            .where(
+                Score.sheet_id == ids["sheets"][(key, judge, position)],
+                Score.criterion_id == ids["criteria"][criterion],
+            )
+            .values(value=value)
+        )
+    _db.session.commit()
+    assert _db.session.scalar(select(Assignment.id).where(Assignment.stage_id == s2)) is not None
+    ids["snapshot_id"] = publish_results(ids["category_id"], None, method="raw").id
+    return ids
+
+
+def test_public_page_shows_stage_parts_that_add_up_and_the_stage_reached(
+    app: Flask, client: Any
+) -> None:
+    with app.app_context():
+        ids = staged_category()
+    html = client.get(f"/hasil/{ids['slug']}").text
+    splits = SPLIT.findall(html)
+    assert len(splits) == 6
+    for split in splits:
+        parts = re.findall(r'class="stage-points">([\d.,]+)<', split)
+        (total,) = re.findall(r'class="stage-sum">([\d.,]+)<', split)
+        assert sum(map(_number, parts)) == _number(total), split
+    e5 = html[html.index(ids["names"]["E5"]) :]
+    assert re.search(r"Dokumen&nbsp;<span class=\"stage-points\">42,03</span>", e5)
+    assert re.search(r"Presentasi&nbsp;<span class=\"stage-points\">28,00</span>", e5)
+    assert re.search(r'class="stage-sum">70,03<', e5)
+    e4 = html[html.index(ids["names"]["E4"]) :]
+    assert re.search(r"Tahap yang dicapai: Dokumen\s*·", e4)
+    assert "nilai tertinggi yang mungkin 60,00" in e4[:2000]
+    e1 = html[html.index(ids["names"]["E1"]) :]
+    assert "Tahap yang dicapai: Presentasi\n" in e1[:2000]
+    # The entries that stopped after stage 1 rank below those that reached stage 2.
+    assert html.index(ids["names"]["E5"]) < html.index(ids["names"]["E4"])
+    assert "Dokumen 60%, Presentasi 40%" in html
+    assert "paling tinggi 60 bila berhenti setelah Dokumen" in html
+    assert "berperingkat di atas semua peserta yang berhenti lebih awal" in html
+    assert "kekurangan 0,01 diberikan kepada tahap dengan sisa pembulatan terbesar" in html
