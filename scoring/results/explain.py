@@ -40,14 +40,15 @@ PLAIN_AGGREGATE = {
 }
 
 
-def _whole(value: float) -> str:
+def whole(value: float) -> str:
+    """60 -> "60", 33.3333 -> "33,33"."""
     return format_number(value, 0 if float(value).is_integer() else 2)
 
 
 def stage_rule(stages: list[dict[str, Any]], decimals: int) -> list[str]:
     """How stage scores make the final score, why some totals stop at 60, how rounding works."""
     weights = shares(stages)
-    listing = ", ".join(f"{s['name']} {_whole(w)}%" for s, w in zip(stages, weights, strict=True))
+    listing = ", ".join(f"{s['name']} {whole(w)}%" for s, w in zip(stages, weights, strict=True))
     text = [
         _(
             "The final score is the sum of what each stage contributes: the stage score (0–100) "
@@ -59,7 +60,7 @@ def stage_rule(stages: list[dict[str, Any]], decimals: int) -> list[str]:
         limits = "; ".join(
             _(
                 "at most %(maximum)s if it stopped after %(stage)s",
-                maximum=_whole(c.maximum),
+                maximum=whole(c.maximum),
                 stage=c.stage,
             )
             for c in cuts(stages)

@@ -18,11 +18,14 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from sqlalchemy import select
 
 from scoring.core.ranking import round_published
 from scoring.extensions import db
 from scoring.models.results import ResultSnapshot
-from scoring.results import readings
+from scoring.models.certificate import CertificateSettings
+from scoring.results import explain, readings
+from scoring.results.breakdown import row_breakdown, shares
 from scoring.services.errors import NotFound
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -172,6 +175,7 @@ def berita_acara_context(snapshot: ResultSnapshot) -> dict[str, Any]:
     names = {row["entry_id"]: row["name"] for row in outputs["rows"]}
     criteria = {t["criterion"]: t["name"] for t in outputs["tiebreak"]}
     tiebreak = [f"{t['name']} ({t['stage']})" for t in outputs["tiebreak"]]
+    decimals = int(snapshot.options.get("decimals", 2))
     rows = [
         {
             "rank": row["rank"],
@@ -179,6 +183,7 @@ def berita_acara_context(snapshot: ResultSnapshot) -> dict[str, Any]:
             "name": row["name"],
             "region": row["region"],
             "stage_scores": row["stage_scores"],
+            "split": row_breakdown(row, outputs["stages"], decimals),
             "total": row["total"],
             "note": readings.tie_text(row["tie"], names, criteria),
         }
@@ -191,6 +196,11 @@ def berita_acara_context(snapshot: ResultSnapshot) -> dict[str, Any]:
         "judges": judges,
         "method_name": str(readings.METHOD_NAMES[snapshot.method]),
         "method_text": readings.method_paragraph(snapshot.method, snapshot.options, tiebreak),
+        "plain_method": explain.plain_method(snapshot.method, snapshot.options, tiebreak),
+        "rule": explain.stage_rule(outputs["stages"], decimals),
+        "stage_names": [s["name"] for s in outputs["stages"]],
+        "stage_shares": [explain.whole(w) for w in shares(outputs["stages"])],
+        "signer": _signer(snapshot),
         "rows": rows,
         "excluded": outputs["excluded"],
         "sheets": outputs["sheets"],
@@ -200,4 +210,19 @@ def berita_acara_context(snapshot: ResultSnapshot) -> dict[str, Any]:
         "code_version": snapshot.code_version,
         "published_at": snapshot.published_at,
         "reason": snapshot.reason,
+    }
+
+
+def _signer(snapshot: ResultSnapshot) -> dict[str, str]:
+    """Who signs "Mengetahui": the event's certificate signer when the committee set one."""
+    event_id = snapshot.inputs["category"]["event"].get("id")
+    settings = db.session.scalar(
+        select(CertificateSettings).where(CertificateSettings.event_id == event_id)
+    )
+    if settings is None:
+        return {"title": "", "name": "", "nip": ""}
+    return {
+        "title": settings.signer_title.strip(),
+        "name": settings.signer_name.strip(),
+        "nip": (settings.signer_nip or "").strip(),
     }

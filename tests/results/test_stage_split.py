@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import delete, select, update
 
 from scoring.extensions import db as _db
 from scoring.models import Assignment, Score
+from scoring.models.certificate import CertificateSettings
 from scoring.services.snapshots import publish_results
 from tests.results.support import build_category
 
@@ -79,3 +81,48 @@ def test_public_page_shows_stage_parts_that_add_up_and_the_stage_reached(
     assert "paling tinggi 60 bila berhenti setelah Dokumen" in html
     assert "berperingkat di atas semua peserta yang berhenti lebih awal" in html
     assert "kekurangan 0,01 diberikan kepada tahap dengan sisa pembulatan terbesar" in html
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_berita_acara_has_the_stage_parts_the_rule_and_the_signature_block(
+    app: Flask, client: Any, login_as: Any
+) -> None:
+    with app.app_context():
+        ids = staged_category()
+        _db.session.add(
+            CertificateSettings(
+                event_id=ids["event_id"],
+                signer_name="Dr. Rina Kepala, M.Kes",
+                signer_title="Kepala Perwakilan BKKBN Provinsi Jambi",
+                signer_nip="197001011995031001",
+                place="Jambi",
+            )
+        )
+        _db.session.commit()
+    login_as("committee")
+    text = _pdf_text(client.get(f"/panitia/hasil/snapshot/{ids['snapshot_id']}.pdf").data)
+    flat = " ".join(text.split())
+    # Stage columns, the stage reached and the highest possible score, adding up as printed.
+    assert "Tahap yang" in text and "bobot 60%" in text and "bobot 40%" in text
+    e5 = next(line for line in text.splitlines() if ids["names"]["E5"] in line)
+    assert re.search(r"42,03\s+28,00\s+70,03\s+Presentasi\s+Harapan I", e5), e5
+    e4 = next(line for line in text.splitlines() if ids["names"]["E4"] in line)
+    assert re.search(r"42,00\s+–\s+42,00\s+Dokumen\s+Harapan II", e4), e4
+    assert "maks. 60,00" in text
+    # The rule and the method in plain words.
+    assert "paling tinggi 60 bila berhenti setelah Dokumen" in flat
+    assert "dibulatkan ke bawah, lalu kekurangan 0,01 diberikan" in flat
+    assert "Setiap juri menilai setiap peserta pada semua kriteria" in flat
+    assert "Nilai juri dipakai apa adanya" in flat
+    # Signature block: committee chair, chair of the judges, acknowledged by the signer.
+    assert "Ketua Panitia," in text and "Ketua Dewan Juri," in text
+    assert "Mengetahui," in text
+    assert "Kepala Perwakilan BKKBN Provinsi Jambi" in text
+    assert "Dr. Rina Kepala, M.Kes" in text and "NIP. 197001011995031001" in text
+    assert text.index("Mengetahui,") > text.index("Ketua Dewan Juri,")
+    assert "Jambi, " in text
