@@ -22,8 +22,8 @@ from sqlalchemy import select
 
 from scoring.core.ranking import round_published
 from scoring.extensions import db
-from scoring.models.results import ResultSnapshot
 from scoring.models.certificate import CertificateSettings
+from scoring.models.results import ResultSnapshot
 from scoring.results import explain, readings
 from scoring.results.breakdown import row_breakdown, shares
 from scoring.services.errors import NotFound
