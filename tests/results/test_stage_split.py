@@ -16,7 +16,7 @@ from scoring.models.certificate import CertificateSettings
 from scoring.services.snapshots import publish_results
 from tests.results.support import build_category
 
-SPLIT = re.compile(r'data-testid="stage-split">(.*?)</div>', re.S)
+SPLIT = re.compile(r'data-testid="stage-split">(.*?)data-testid="stage-reached"', re.S)
 
 
 def _number(text: str) -> Decimal:
@@ -66,13 +66,25 @@ def test_public_page_shows_stage_parts_that_add_up_and_the_stage_reached(
         parts = re.findall(r'class="stage-points">([\d.,]+)<', split)
         (total,) = re.findall(r'class="stage-sum">([\d.,]+)<', split)
         assert sum(map(_number, parts)) == _number(total), split
-    e5 = html[html.index(ids["names"]["E5"]) :]
-    assert re.search(r"Dokumen&nbsp;<span class=\"stage-points\">42,03</span>", e5)
-    assert re.search(r"Presentasi&nbsp;<span class=\"stage-points\">28,00</span>", e5)
-    assert re.search(r'class="stage-sum">70,03<', e5)
+    e5 = SPLIT.search(html, html.index(ids["names"]["E5"])).group(1)
+    rows = re.findall(
+        r'class="stage-name">([^<]+)</span>\s*<span class="stage-value">(.*?)</span>\s*</div>',
+        e5,
+        re.S,
+    )
+    values = [(name, re.sub(r"<[^>]+>", "", value).split()) for name, value in rows]
+    assert values == [
+        ("Dokumen", ["42,03", "/", "60"]),
+        ("Presentasi", ["28,00", "/", "40"]),
+        ("Nilai akhir", ["70,03", "/", "100"]),
+    ]
+    assert re.search(r'class="stage-sum">70,03</strong> <span class="stage-of">/ 100<', e5)
+    e4_split = SPLIT.search(html, html.index(ids["names"]["E4"])).group(1)
+    assert re.search(r"Presentasi</span>\s*<span class=\"stage-value\">tidak dicapai", e4_split)
+    assert re.search(r'class="stage-sum">42,00</strong> <span class="stage-of">/ 60<', e4_split)
     e4 = html[html.index(ids["names"]["E4"]) :]
     assert re.search(r"Tahap yang dicapai: Dokumen\s*·", e4)
-    assert "nilai tertinggi yang mungkin 60,00" in e4[:2000]
+    assert "nilai tertinggi yang mungkin 60<" in e4[:3000]
     e1 = html[html.index(ids["names"]["E1"]) :]
     assert "Tahap yang dicapai: Presentasi\n" in e1[:2000]
     # The entries that stopped after stage 1 rank below those that reached stage 2.
