@@ -27,6 +27,23 @@ def _publish(app: Flask) -> dict[str, Any]:
     return ids
 
 
+def _rewrite_consistently(snapshot_id: int) -> str:
+    """What a careful forger does: change a frozen score, recompute the outputs and the hash.
+    Returns the hash published (and logged) before."""
+    snapshot = _db.session.get(ResultSnapshot, snapshot_id)
+    published = snapshot.sha256
+    inputs = copy.deepcopy(snapshot.inputs)
+    inputs["scores"][0]["value"] += 5
+    options = Options.from_json(snapshot.options)
+    outputs = plain(outputs_of(run_pipeline(from_inputs(inputs), snapshot.method, options)))
+    snapshot.inputs, snapshot.outputs = inputs, outputs
+    snapshot.sha256 = digest(
+        snapshot.code_version, inputs, snapshot.method, snapshot.options, outputs
+    )
+    _db.session.commit()
+    return published
+
+
 def test_a_score_changed_in_the_database_after_publication_is_reported(app: Flask) -> None:
     ids = _publish(app)
     runner = app.test_cli_runner()
@@ -56,19 +73,7 @@ def test_a_score_changed_in_the_database_after_publication_is_reported(app: Flas
 def test_a_snapshot_rewritten_together_with_its_hash_is_reported(app: Flask) -> None:
     ids = _publish(app)
     with app.app_context():
-        snapshot = _db.session.get(ResultSnapshot, ids["snapshot_id"])
-        published = snapshot.sha256
-        # A careful forger: change a frozen score, recompute the outputs and the hash.
-        inputs = copy.deepcopy(snapshot.inputs)
-        inputs["scores"][0]["value"] += 5
-        options = Options.from_json(snapshot.options)
-        comp = run_pipeline(from_inputs(inputs), snapshot.method, options)
-        outputs = plain(outputs_of(comp))
-        snapshot.inputs, snapshot.outputs = inputs, outputs
-        snapshot.sha256 = digest(
-            snapshot.code_version, inputs, snapshot.method, snapshot.options, outputs
-        )
-        _db.session.commit()
+        published = _rewrite_consistently(ids["snapshot_id"])
         assert verify_snapshot(ids["snapshot_id"]).ok  # self-consistent: the old check passes
         check = check_snapshot(ids["snapshot_id"])
         assert check.audit_sha256 == published and not check.audit_ok
@@ -77,3 +82,18 @@ def test_a_snapshot_rewritten_together_with_its_hash_is_reported(app: Flask) -> 
     assert bad.exit_code == 1, bad.output
     assert f"audit log  {published}" in bad.output
     assert "the snapshot was rewritten" in bad.output
+
+
+def test_the_recompute_button_also_reports_a_rewrite_and_changed_scores(
+    app: Flask, client: Any, login_as: Any
+) -> None:
+    ids = _publish(app)
+    with app.app_context():
+        logged = _rewrite_consistently(ids["snapshot_id"])
+    login_as("committee")
+    page = client.get(
+        f"/panitia/hasil/snapshot/{ids['snapshot_id']}/periksa", follow_redirects=True
+    )
+    assert "Sudah diperiksa" in page.text  # self-consistent...
+    assert "tercatat di log audit saat diterbitkan (" + logged[:12] in page.text  # ...but rewritten
+    assert "1 nilai di basis data berbeda dengan versi ini" in page.text
