@@ -125,7 +125,7 @@ def test_berita_acara_has_the_stage_parts_the_rule_and_the_signature_block(
     assert re.search(r"42,03\s+28,00\s+70,03\s+Presentasi\s+Harapan I", e5), e5
     e4 = next(line for line in text.splitlines() if ids["names"]["E4"] in line)
     assert re.search(r"42,00\s+–\s+42,00\s+Dokumen\s+Harapan II", e4), e4
-    assert "maks. 60,00" in text
+    assert "maks. 60\n" in text
     # The rule and the method in plain words.
     assert "paling tinggi 60 bila berhenti setelah Dokumen" in flat
     assert "dibulatkan ke bawah, lalu kekurangan 0,01 diberikan" in flat
