@@ -8,6 +8,7 @@ from typing import Any
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -22,6 +23,7 @@ from sqlalchemy import select
 
 from scoring.auth.decorators import role_required
 from scoring.certificates import queries, storage
+from scoring.certificates.base_url import BaseUrlWarning, loopback_warning
 from scoring.certificates.bulk import start_issue_all
 from scoring.certificates.context import SAMPLES, sample_context
 from scoring.certificates.forms import ActionForm, RevokeForm, SettingsForm
@@ -61,6 +63,10 @@ def events() -> str:
     return render_template("certificates/events.html", events=rows)
 
 
+def _base_url_warning() -> BaseUrlWarning | None:
+    return loopback_warning(current_app.config["BASE_URL"], request.url_root)
+
+
 @bp.route(f"{PREFIX}/<int:event_id>")
 @role_required(*COMMITTEE)
 def event(event_id: int) -> str:
@@ -69,6 +75,7 @@ def event(event_id: int) -> str:
         abort(404)
     return render_template(
         "certificates/event.html",
+        base_url_warning=_base_url_warning(),
         overview=overview,
         settings=get_settings(event_id),
         certificates=queries.event_certificate_list(event_id),
@@ -104,7 +111,12 @@ def settings(event_id: int) -> str | Response:
             flash(gettext("The certificate settings have been saved."), "success")
             return redirect(url_for("certificates.event", event_id=event_id))
     return render_template(
-        "certificates/settings.html", event=event, form=form, settings=current, kinds=SAMPLES
+        "certificates/settings.html",
+        event=event,
+        form=form,
+        settings=current,
+        kinds=SAMPLES,
+        base_url_warning=_base_url_warning(),
     )
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from babel.dates import format_date
-from flask import Response, abort, render_template
+from flask import Response, abort, render_template, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from scoring.auth.decorators import role_required
 from scoring.i18n import _display_zone, format_date_long
@@ -34,8 +35,15 @@ def _snapshot(snapshot_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/panitia/hasil/snapshot/<int:snapshot_id>.csv")
 @role_required(*COMMITTEE)
 def export_csv(snapshot_id: int) -> Response:
+    """?format=excel-id (default: `;` and decimal comma) or ?format=standard (`,` and point)."""
+    variant = request.args.get("format", "excel-id")
+    if variant not in exports.CSV_FORMATS:
+        abort(400, description=_("Unknown CSV format."))
     snapshot = _snapshot(snapshot_id)
-    return _download(exports.csv_bytes(snapshot), "text/csv", exports.export_name(snapshot, "csv"))
+    name = exports.export_name(snapshot, "csv")
+    if variant == "standard":
+        name = name.replace(".csv", "-standar.csv")
+    return _download(exports.csv_bytes(snapshot, variant), "text/csv", name)
 
 
 @bp.route("/panitia/hasil/snapshot/<int:snapshot_id>.xlsx")

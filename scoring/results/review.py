@@ -22,6 +22,7 @@ from scoring.results.reviewing import review_category
 from scoring.results.views import bp
 from scoring.services import snapshots
 from scoring.services.errors import InvalidInput, ScoringError
+from scoring.services.snapshot_checks import SnapshotCheck, check_snapshot
 
 COMMITTEE = ("admin", "committee")
 
@@ -178,9 +179,10 @@ def acknowledge(category_id: int) -> Response:
 @role_required(*COMMITTEE)
 def verify(snapshot_id: int) -> Response:
     try:
-        result = snapshots.verify_snapshot(snapshot_id)
+        check = check_snapshot(snapshot_id)
     except ScoringError:
         abort(404)
+    result = check.verification
     category_id = db.session.scalar(
         select(ResultSnapshot.category_id).where(ResultSnapshot.id == snapshot_id)
     )
@@ -202,4 +204,32 @@ def verify(snapshot_id: int) -> Response:
             ),
             "danger",
         )
+    _flash_outside_checks(check)
     return redirect(_review_url(category_id) + "#versi")
+
+
+def _flash_outside_checks(check: SnapshotCheck) -> None:
+    """The audit log's hash and the live scores (the full list: `flask verify-snapshot`)."""
+    if not check.audit_ok:
+        flash(
+            _(
+                "Warning: the fingerprint differs from the one recorded in the audit log at "
+                "publication (%(logged)s…): this version was rewritten afterwards.",
+                logged=(check.audit_sha256 or "–")[:12],
+            ),
+            "danger",
+        )
+    if check.changes:
+        flash(
+            _(
+                "%(n)d scores in the database differ from this version, for example %(entry)s, "
+                "%(judge)s, %(criterion)s: %(old)s → %(new)s.",
+                n=len(check.changes),
+                entry=check.changes[0].entry,
+                judge=check.changes[0].judge,
+                criterion=check.changes[0].criterion,
+                old=format_number(check.changes[0].old),
+                new=format_number(check.changes[0].new),
+            ),
+            "warning",
+        )

@@ -22,7 +22,9 @@ from scoring.extensions import db
 from scoring.models import Category, Event
 from scoring.models.results import ResultSnapshot
 from scoring.orm import utcnow
+from scoring.results.breakdown import row_breakdown
 from scoring.results.cache import TTL, CachedPage, page_cache
+from scoring.results.explain import stage_rule
 
 bp = Blueprint("results", __name__)
 
@@ -85,16 +87,24 @@ def _section(header: Any, locale: str) -> Markup:
         if cached is not None:
             _sections.move_to_end(key)
             return cached
-    outputs = db.session.scalar(
-        select(ResultSnapshot.outputs).where(ResultSnapshot.id == header.id)
-    )
-    rows = [row for row in outputs["rows"] if row["rank"] is not None]
+    outputs, options = db.session.execute(
+        select(ResultSnapshot.outputs, ResultSnapshot.options).where(ResultSnapshot.id == header.id)
+    ).one()
+    decimals = int((options or {}).get("decimals", 2))
+    stages = outputs.get("stages", [])
+    rows = [
+        {**row, "split": row_breakdown(row, stages, decimals)}
+        for row in outputs["rows"]
+        if row["rank"] is not None
+    ]
     announced = max(header.published_at, header.embargo_until or header.published_at)
     html = Markup(  # noqa: S704 - the output of an autoescaped template
         render_template(
             "results/_public_category.html",
             winners=[row for row in rows if row["award"]],
             others=[row for row in rows if not row["award"]],
+            staged=len(stages) > 1,
+            rule=stage_rule(stages, decimals),
             sha256=header.sha256,
             version=header.version,
             announced=announced,

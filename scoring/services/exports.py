@@ -18,11 +18,13 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from sqlalchemy import select
 
-from scoring.core.ranking import round_published
 from scoring.extensions import db
+from scoring.models.certificate import CertificateSettings
 from scoring.models.results import ResultSnapshot
-from scoring.results import readings
+from scoring.results import explain, readings
+from scoring.results.breakdown import row_breakdown, shares
 from scoring.services.errors import NotFound
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -40,7 +42,8 @@ def inert(value: Any) -> Any:
 class Table:
     header: list[str]
     rows: list[list[Any]]  # str, int, float or None
-    number_columns: tuple[int, ...]  # columns holding scores (2 decimals)
+    number_columns: tuple[int, ...]  # columns holding scores
+    decimals: int = 2
 
 
 def load_snapshot(snapshot_id: int) -> ResultSnapshot:
@@ -51,18 +54,31 @@ def load_snapshot(snapshot_id: int) -> ResultSnapshot:
 
 
 def ranking_table(snapshot: ResultSnapshot) -> Table:
+    """Per stage its score (0–100) and its contribution (the contributions of a row add up to
+    the final score, scoring/results/breakdown.py), then the final score and the stage reached."""
     outputs = snapshot.outputs
     decimals = int(snapshot.options.get("decimals", 2))
     names = {row["entry_id"]: row["name"] for row in outputs["rows"]}
     criteria = {t["criterion"]: t["name"] for t in outputs["tiebreak"]}
-    stages = [s["name"] for s in outputs["stages"]]
+    stages = outputs["stages"]
+    stage_columns = []
+    for stage, share in zip(stages, shares(stages), strict=True):
+        stage_columns += [
+            _("%(stage)s: stage score", stage=stage["name"]),
+            _(
+                "%(stage)s: contribution (%(share)s%%)",
+                stage=stage["name"],
+                share=explain.whole(share),
+            ),
+        ]
     header = [
         _("Rank"),
         _("Award"),
         _("Entry"),
         _("Region"),
-        *stages,
+        *stage_columns,
         _("Final score"),
+        _("Stage reached"),
         _("Note"),
     ]
     rows = []
@@ -70,29 +86,29 @@ def ranking_table(snapshot: ResultSnapshot) -> Table:
         note = readings.tie_text(row["tie"], names, criteria)
         if row["total"] is None:
             note = _("No final score: sheets were missing at publication.")
+        split = row_breakdown(row, stages, decimals)
+        parts = []
+        for part in split.parts:
+            parts += [part.score, part.points]
         rows.append(
             [
                 row["rank"],
                 row["award"] or "",
                 row["name"],
                 row["region"],
-                *(_published(v, decimals) for v in row["stage_scores"]),
+                *parts,
                 None if row["total"] is None else float(row["total"]),
+                split.reached or "",
                 note,
             ]
         )
     for entry in outputs["excluded"]:
-        blanks = [None] * len(stages)
+        blanks = [None] * len(stage_columns)
         failed = _("Did not pass the administrative selection")
-        rows.append([None, "", entry["name"], entry["region"], *blanks, None, failed])
+        rows.append([None, "", entry["name"], entry["region"], *blanks, None, "", failed])
     first_number = 4
-    numbers = tuple(range(first_number, first_number + len(stages) + 1))
-    return Table(header, rows, numbers)
-
-
-def _published(value: float | None, decimals: int) -> float | None:
-    """A stage score at the published precision (half up), as on the ranking."""
-    return None if value is None else float(round_published(value, decimals))
+    numbers = tuple(range(first_number, first_number + len(stage_columns) + 1))
+    return Table(header, rows, numbers, decimals)
 
 
 def export_name(snapshot: ResultSnapshot, extension: str) -> str:
@@ -100,15 +116,31 @@ def export_name(snapshot: ResultSnapshot, extension: str) -> str:
     return f"hasil-{event}-kategori-{snapshot.category_id}-v{snapshot.version}.{extension}"
 
 
-def csv_bytes(snapshot: ResultSnapshot) -> bytes:
-    """UTF-8 with a byte-order mark (so spreadsheets read the Indonesian letters), comma
-    separated, numbers with a decimal point."""
+CSV_FORMATS = ("excel-id", "standard")
+
+
+def csv_bytes(snapshot: ResultSnapshot, variant: str = "excel-id") -> bytes:
+    """UTF-8 with a byte-order mark (so spreadsheets read the Indonesian letters).
+
+    "excel-id" (the default) is what Excel with Indonesian regional settings opens directly:
+    `;` between cells and a decimal comma (87,50). "standard" is RFC 4180 style: `,` between
+    cells and a decimal point (87.50), for other programs."""
     table = ranking_table(snapshot)
+    local = variant == "excel-id"
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=";" if local else ",", lineterminator="\r\n")
     writer.writerow([inert(h) for h in table.header])
     for row in table.rows:
-        writer.writerow(["" if v is None else inert(v) for v in row])
+        cells = []
+        for column, value in enumerate(row):
+            if value is None:
+                cells.append("")
+            elif column in table.number_columns and isinstance(value, int | float):
+                text = f"{value:.{table.decimals}f}"
+                cells.append(text.replace(".", ",") if local else text)
+            else:
+                cells.append(inert(value))
+        writer.writerow(cells)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -149,7 +181,7 @@ def xlsx_bytes(snapshot: ResultSnapshot) -> bytes:
         for c in cell:
             if isinstance(c.value, str):
                 c.data_type = "s"  # never a formula, whatever the text
-    widths = [10, 14, 42, 24] + [14] * (len(table.header) - 5) + [60]
+    widths = [10, 14, 42, 24] + [14] * (len(table.header) - 6) + [18, 60]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = sheet.cell(header_row + 1, 1)
@@ -172,6 +204,7 @@ def berita_acara_context(snapshot: ResultSnapshot) -> dict[str, Any]:
     names = {row["entry_id"]: row["name"] for row in outputs["rows"]}
     criteria = {t["criterion"]: t["name"] for t in outputs["tiebreak"]}
     tiebreak = [f"{t['name']} ({t['stage']})" for t in outputs["tiebreak"]]
+    decimals = int(snapshot.options.get("decimals", 2))
     rows = [
         {
             "rank": row["rank"],
@@ -179,6 +212,7 @@ def berita_acara_context(snapshot: ResultSnapshot) -> dict[str, Any]:
             "name": row["name"],
             "region": row["region"],
             "stage_scores": row["stage_scores"],
+            "split": row_breakdown(row, outputs["stages"], decimals),
             "total": row["total"],
             "note": readings.tie_text(row["tie"], names, criteria),
         }
@@ -191,6 +225,11 @@ def berita_acara_context(snapshot: ResultSnapshot) -> dict[str, Any]:
         "judges": judges,
         "method_name": str(readings.METHOD_NAMES[snapshot.method]),
         "method_text": readings.method_paragraph(snapshot.method, snapshot.options, tiebreak),
+        "plain_method": explain.plain_method(snapshot.method, snapshot.options, tiebreak),
+        "rule": explain.stage_rule(outputs["stages"], decimals),
+        "stage_names": [s["name"] for s in outputs["stages"]],
+        "stage_shares": [explain.whole(w) for w in shares(outputs["stages"])],
+        "signer": _signer(snapshot),
         "rows": rows,
         "excluded": outputs["excluded"],
         "sheets": outputs["sheets"],
@@ -200,4 +239,19 @@ def berita_acara_context(snapshot: ResultSnapshot) -> dict[str, Any]:
         "code_version": snapshot.code_version,
         "published_at": snapshot.published_at,
         "reason": snapshot.reason,
+    }
+
+
+def _signer(snapshot: ResultSnapshot) -> dict[str, str]:
+    """Who signs "Mengetahui": the event's certificate signer when the committee set one."""
+    event_id = snapshot.inputs["category"]["event"].get("id")
+    settings = db.session.scalar(
+        select(CertificateSettings).where(CertificateSettings.event_id == event_id)
+    )
+    if settings is None:
+        return {"title": "", "name": "", "nip": ""}
+    return {
+        "title": settings.signer_title.strip(),
+        "name": settings.signer_name.strip(),
+        "nip": (settings.signer_nip or "").strip(),
     }

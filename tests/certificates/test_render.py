@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from scoring.certificates.pool import render_many
 from scoring.certificates.render import (
@@ -234,3 +234,27 @@ def test_render_many_spreads_over_a_pool_and_keeps_the_order(tmp_path: Path) -> 
     assert len(pdfs) == 6
     for i, pdf in enumerate(pdfs, start=1):
         assert f"{i:03d}/PIAGAM/X/VI/2025" in pdf_text(pdf, tmp_path)
+
+
+@needs_tools
+@pytest.mark.parametrize(
+    "url",
+    [VERIFY, "https://penilaian-lomba.jambi.bkkbn.go.id/verifikasi/Zq3v9XJb0c1WwS8m2Qk5aA"],
+)
+def test_the_qr_code_decodes_from_a_150_dpi_scan_of_the_whole_page(
+    renderer: Renderer, tmp_path: Path, url: str
+) -> None:
+    """The printed certificate scanned at 150 dpi (and slightly blurred, as a scanner does):
+    the QR's modules must be big enough for a reader to find and decode it on the page."""
+    pdf = tmp_path / "piagam.pdf"
+    pdf.write_bytes(renderer.render({**BASE, "kind": "winner", "verify_url": url}))
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(pdf), str(tmp_path / "scan")],
+                   check=True)  # fmt: skip
+    (page,) = sorted(tmp_path.glob("scan*.png"))
+    blurred = tmp_path / "blurred.png"
+    with Image.open(page) as scan:
+        assert scan.width == 1754  # A4 landscape at 150 dpi
+        scan.filter(ImageFilter.GaussianBlur(1.0)).save(blurred)
+    for image in (page, blurred):
+        out = subprocess.run(["zbarimg", "--quiet", "--raw", str(image)], capture_output=True)
+        assert out.stdout.decode().split() == [url], image.name

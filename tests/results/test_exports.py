@@ -50,7 +50,7 @@ def test_csv_cells_that_start_a_formula_come_out_inert(
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     text = response.data.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][:4] == ["Peringkat", "Predikat", "Peserta", "Wilayah"]
     names = [row[2] for row in rows[1:]]
     for hostile in HOSTILE.values():
@@ -59,7 +59,32 @@ def test_csv_cells_that_start_a_formula_come_out_inert(
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
     first = rows[1]
-    assert first[0] == "1" and first[1] == "Juara I" and float(first[-2]) == 87.0
+    assert first[0] == "1" and first[1] == "Juara I" and first[-3] == "87,00"
+
+
+def test_csv_for_indonesian_excel_by_default_and_standard_on_request(
+    app: Flask, client: Any, login_as: Any
+) -> None:
+    ids = _published(app, login_as)
+    url = f"/panitia/hasil/snapshot/{ids['snapshot_id']}.csv"
+    excel = client.get(url)
+    assert excel.data.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
+    lines = excel.data.decode("utf-8-sig").split("\r\n")
+    assert lines[0] == (
+        "Peringkat;Predikat;Peserta;Wilayah;Dokumen: nilai tahap;Dokumen: sumbangan (60%);"
+        "Presentasi: nilai tahap;Presentasi: sumbangan (40%);Nilai akhir;Tahap yang dicapai;"
+        "Catatan"
+    )
+    e1 = ids["names"]["E1"]
+    # Stage 1 = 85 (× 60% = 51), stage 2 = 90 (× 40% = 36): 51 + 36 = 87.
+    assert f"1;Juara I;{e1};Kabupaten E1;85,00;51,00;90,00;36,00;87,00;Presentasi;" in lines
+    standard = client.get(url + "?format=standard")
+    assert standard.data.startswith(b"\xef\xbb\xbf")
+    assert "standar" in standard.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(standard.data.decode("utf-8-sig"))))
+    assert rows[1][:9] == ["1", "Juara I", e1, "Kabupaten E1", "85.00", "51.00", "90.00",
+                           "36.00", "87.00"]  # fmt: skip
+    assert client.get(url + "?format=tsv").status_code == 400
 
 
 def test_xlsx_numbers_are_numbers_and_text_is_inert(app: Flask, client: Any, login_as: Any) -> None:
@@ -78,7 +103,7 @@ def test_xlsx_numbers_are_numbers_and_text_is_inert(app: Flask, client: Any, log
                 assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), cell.value
                 found.add(cell.value)
         if row[0].value == 1:
-            total = row[-2]
+            total = row[-3]
             assert isinstance(total.value, int | float) and total.value == 87.0
             assert total.number_format == "#,##0.00"
     # XML turns a stored carriage return into a line feed when it is read back.
