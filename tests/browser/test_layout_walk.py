@@ -47,7 +47,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 390, "height": 844}
-MIN_TARGET = 44
 # Committee pages live under /panitia (committee, results, certificates blueprints), operator
 # pages under /wilayah; besides them the account pages each reaches from the navigation, and
 # the landing and login pages that speak to both.
@@ -62,36 +61,7 @@ NOT_PAGES = {"committee.progress_live", "regional.invitation"}
 FILE_SUFFIX = re.compile(r"\.(csv|pdf|xlsx|json)$|/zip$")
 
 # A control's tap target; a checkbox or radio counts together with its own label.
-MEASURE = """
-() => {
-  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button]';
-  const small = [];
-  const visible = (el) => {
-    const style = getComputedStyle(el);
-    const rect = el.getBoundingClientRect();
-    return style.visibility !== 'hidden' && rect.width > 1 && rect.height > 1;
-  };
-  for (const el of document.querySelectorAll(selector)) {
-    let boxes = [el.getBoundingClientRect()];
-    if (el.matches('input[type=checkbox], input[type=radio]') && el.labels) {
-      boxes = boxes.concat([...el.labels].map((label) => label.getBoundingClientRect()));
-    }
-    boxes = boxes.filter((box) => box.width > 1 && box.height > 1);
-    if (!boxes.length || !(visible(el) || [...(el.labels || [])].some(visible))) continue;
-    const left = Math.min(...boxes.map((b) => b.left)), right = Math.max(...boxes.map((b) => b.right));
-    const top = Math.min(...boxes.map((b) => b.top)), bottom = Math.max(...boxes.map((b) => b.bottom));
-    const width = right - left, height = bottom - top;
-    if (width < %d - 0.5 || height < %d - 0.5) {
-      const name = (el.getAttribute('aria-label') || el.innerText || el.value || el.name || el.id || '').trim();
-      small.push(`${el.tagName.toLowerCase()}${el.type ? '[' + el.type + ']' : ''} "${name.slice(0, 40)}" ${Math.round(width)}x${Math.round(height)}`);
-    }
-  }
-  return {
-    overflow: document.scrollingElement.scrollWidth - window.innerWidth,
-    small: small,
-  };
-}
-""" % (MIN_TARGET, MIN_TARGET)  # noqa: UP031 - the JS braces make an f-string unreadable
+MEASURE = (Path(__file__).with_name("measure_layout.js")).read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
