@@ -56,6 +56,9 @@
 
   // Date fields are dd/mm/yyyy text (the server parses and explains mistakes); a button beside
   // each opens the browser's calendar and writes the chosen day back in that format.
+  var CALENDAR_ICON =
+    '<svg viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path fill="currentColor" ' +
+    'd="M4 0a.5.5 0 0 1 .5.5V1h7V.5a.5.5 0 0 1 1 0V1H14a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H2a2 2 0 0 1-2-2V3a2 2 0 0 1 2-2h1.5V.5A.5.5 0 0 1 4 0M1 5v9a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V5zm3 2h2v2H4zm3 0h2v2H7zm3 0h2v2h-2zm-6 3h2v2H4zm3 0h2v2H7z"/></svg>';
   function pad(n) {
     return (n < 10 ? "0" : "") + n;
   }
@@ -71,9 +74,10 @@
     }
     var button = document.createElement("button");
     button.type = "button";
-    button.className = "btn btn-outline-secondary touch";
+    button.className = "btn btn-outline-secondary touch date-button";
     button.setAttribute("aria-label", messages.msgPickDate || "");
-    button.textContent = "📅";
+    button.title = messages.msgPickDate || "";
+    button.innerHTML = CALENDAR_ICON;
     var group = document.createElement("div");
     group.className = "date-field";
     input.parentNode.insertBefore(group, input);
