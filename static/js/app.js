@@ -7,7 +7,10 @@
   // Stacked tables (below ~900 px each row is a card): label every cell with its column header.
   document.querySelectorAll("table.table-stack").forEach(function (table) {
     var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
-      return th.textContent.replace(/\s+/g, " ").trim();
+      // innerText keeps a header's lines apart (a judge's name, then their region).
+      var lines = (th.innerText || th.textContent).split(/\n+/);
+      return lines.map(function (line) { return line.replace(/\s+/g, " ").trim(); })
+        .filter(Boolean).join(" · ");
     });
     table.querySelectorAll("tbody tr, tfoot tr").forEach(function (row) {
       var column = 0;

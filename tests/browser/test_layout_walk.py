@@ -240,6 +240,7 @@ def test_committee_and_operator_pages_fit_a_tablet_and_a_phone(
     toggler = page.get_by_role("button", name="Buka menu")
     expect(toggler).to_be_visible()
     toggler.click()
+    page.wait_for_selector("#nav-main.show:not(.collapsing)")
     expect(page.get_by_role("link", name="Ganti kata sandi")).to_be_visible()
     found = page.evaluate(MEASURE)
     problems += [f"open menu: {item}" for item in found["small"]]
@@ -247,3 +248,42 @@ def test_committee_and_operator_pages_fit_a_tablet_and_a_phone(
     context.close()
 
     assert not problems, "\n".join(problems)
+
+
+def test_dates_files_and_checks_speak_indonesian(
+    browser: Any, walk_server: str, tmp_path: Path
+) -> None:
+    """No browser-native English: dd/mm/yyyy dates with a calendar button, a labelled file
+    button, and the app's own messages for a date that does not exist."""
+    context = browser.new_context(viewport=PHONE, locale="en-US", has_touch=True)
+    page = context.new_page()
+    _log_in(page, walk_server, "panitia@demo.juara.id", "demo-panitia")
+    page.goto(f"{walk_server}/panitia/acara/baru")
+    first_day = page.get_by_label("Hari pertama")
+    expect(first_day).to_have_attribute("type", "text")
+    expect(first_day).to_have_attribute("placeholder", "hh/bb/tttt")
+    # The calendar button writes the chosen day back as dd/mm/yyyy.
+    expect(page.get_by_role("button", name="Pilih tanggal").first).to_be_visible()
+    page.locator(".date-picker").first.evaluate(
+        "(picker) => { picker.value = '2026-06-22'; picker.dispatchEvent(new Event('change')); }"
+    )
+    expect(first_day).to_have_value("22/06/2026")
+    page.get_by_label("Nama kegiatan").fill("Lomba Uji Tanggal")
+    page.get_by_label("Hari terakhir").fill("31/02/2026")
+    page.get_by_role("button", name="Simpan").click()
+    expect(
+        page.get_by_text("Tulis tanggal sebagai hh/bb/tttt, misalnya 17/08/2025.")
+    ).to_be_visible()
+    expect(page.get_by_label("Hari pertama")).to_have_value("22/06/2026")  # nothing typed is lost
+    screenshot(page, "layout-widgets-date-error")
+
+    page.goto(f"{walk_server}/panitia/juri")
+    picker = page.locator(".file-pick").first
+    expect(picker.locator("label.btn")).to_have_text(re.compile(r"^Pilih berkas"))
+    expect(picker.locator(".file-name")).to_have_text("Belum ada berkas dipilih")
+    sheet = tmp_path / "juri.xlsx"
+    sheet.write_bytes(xlsx_bytes([["nama", "email"], ["Juri Uji", "juri.uji@contoh.id"]]))
+    picker.locator("input[type=file]").set_input_files(str(sheet))
+    expect(picker.locator(".file-name")).to_have_text("juri.xlsx")
+    screenshot(page, "layout-widgets-file")
+    context.close()
