@@ -67,3 +67,15 @@ def test_window_form_shows_a_stored_time_as_dd_mm_yyyy_hh_mm(app: Flask) -> None
         assert 'value="01/03/2026 08.00"' in str(form.opens_at())
         form = WindowForm(MultiDict({"opens_at": "1/3/2026 8:00"}), meta={"csrf": False})
         assert form.opens_at.data == dt.datetime(2026, 3, 1, 8, 0)
+
+
+def test_announcement_time_is_typed_dd_mm_yyyy_hh_mm_in_wib(app: Flask) -> None:
+    from scoring.results.review import _embargo
+    from scoring.services.errors import InvalidInput
+
+    with app.test_request_context():
+        assert _embargo("27/06/2030 19.30") == dt.datetime(2030, 6, 27, 12, 30, tzinfo=dt.UTC)
+        assert _embargo("2030-06-27T19:30") == dt.datetime(2030, 6, 27, 12, 30, tzinfo=dt.UTC)
+        assert _embargo("") is None
+        with pytest.raises(InvalidInput):
+            _embargo("06/27/2030 19.30")
