@@ -201,6 +201,8 @@ def _walk(page: Any, url: str, audience: str, size: str, app: Flask) -> list[str
         if response.status != 200:
             problems.append(f"{endpoint} {path}: status {response.status}")
             continue
+        # Folded sections count too: a control is measured as it looks once unfolded.
+        page.evaluate("document.querySelectorAll('main details').forEach(d => { d.open = true; })")
         found = page.evaluate(MEASURE)
         if found["overflow"] > 0:
             problems.append(f"{endpoint} {path}: scrolls sideways by {found['overflow']} px")
