@@ -288,4 +288,16 @@ def test_dates_files_and_checks_speak_indonesian(
     picker.locator("input[type=file]").set_input_files(str(sheet))
     expect(picker.locator(".file-name")).to_have_text("juri.xlsx")
     screenshot(page, "layout-widgets-file")
+
+    # A form the browser still checks (no `novalidate`) says so in the app's language.
+    page.goto(f"{walk_server}/panitia/acara/1")
+    message = page.evaluate(
+        """() => {
+          const field = document.querySelector('[required]');
+          field.value = '';
+          field.form.reportValidity();
+          return field.validationMessage;
+        }"""
+    )
+    assert message == "Isian ini wajib diisi."
     context.close()
