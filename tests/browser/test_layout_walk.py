@@ -67,7 +67,8 @@ MEASURE = (Path(__file__).with_name("measure_layout.js")).read_text(encoding="ut
 @pytest.fixture(scope="module")
 def walk_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """The demo plus what some pages need to show something: a committee-entered entry in the
-    Kerinci operator's region (shown to it read-only) and a certificate job."""
+    Kerinci operator's region (shown to it read-only), a certificate job and a stage after which
+    only the top five advance."""
     folder = tmp_path_factory.mktemp("layout-walk")
     app = make_test_app(
         f"sqlite:///{folder / 'walk.sqlite3'}",
@@ -84,6 +85,11 @@ def walk_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
         kerinci = db.session.scalars(select(Region).filter_by(code="15.01")).one()
         bkr = db.session.scalars(select(Category).filter_by(name="Poktan BKR Terbaik")).one()
         create_entry(bkr.id, EntryData(name="BKR Tambahan Panitia Kerinci", region_id=kerinci.id))
+        # Who advances after the first scored stage is decided on its page: its controls show.
+        first_scored = db.session.scalars(
+            select(Stage).filter_by(kind="scored", status="closed").order_by(Stage.id)
+        ).first()
+        first_scored.advance_count = 5
         event = db.session.get(Event, bkr.event_id)
         db.session.add(
             Job(kind="certificates.issue_all", status="running", event_id=event.id, total=9, done=4)
