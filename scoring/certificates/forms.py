@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, DateField, StringField, TextAreaField
+from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from scoring.core.numbering import DEFAULT_PATTERN
+from scoring.formfields import IndonesianDateField
 
 
 class AccessCodeForm(FlaskForm):
@@ -45,7 +46,7 @@ class SettingsForm(FlaskForm):
     place = StringField(
         _l("Place"), validators=[DataRequired(_l("Enter the place.")), Length(max=120)]
     )
-    issue_date = DateField(
+    issue_date = IndonesianDateField(
         _l("Date on the certificates (optional)"),
         validators=[Optional()],
         render_kw={"autocomplete": "off"},

@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
@@ -25,6 +24,7 @@ from wtforms.fields import FloatField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from scoring.formfields import IndonesianDateField
 from scoring.models.event import BAND_LABEL_MAX
 
 BAND_ROWS = 6
@@ -80,8 +80,8 @@ class EventForm(FlaskForm):
     )
     host_region_id = SelectField(_l("Host region"), coerce=str, validate_choice=True)
     place = StringField(_l("Place"), validators=[Optional(), Length(max=120)])
-    starts_on = DateField(_l("First day"), validators=[Optional()])
-    ends_on = DateField(_l("Last day"), validators=[Optional()])
+    starts_on = IndonesianDateField(_l("First day"), validators=[Optional()])
+    ends_on = IndonesianDateField(_l("Last day"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
 
@@ -91,8 +91,8 @@ class CopyEventForm(FlaskForm):
         validators=[DataRequired(_l("Enter the name of the event.")), Length(max=300)],
     )
     slug = StringField(_l("Short name (optional)"), validators=[Optional(), Length(max=80)])
-    starts_on = DateField(_l("First day"), validators=[Optional()])
-    ends_on = DateField(_l("Last day"), validators=[Optional()])
+    starts_on = IndonesianDateField(_l("First day"), validators=[Optional()])
+    ends_on = IndonesianDateField(_l("Last day"), validators=[Optional()])
     submit = SubmitField(_l("Copy the event"))
 
 

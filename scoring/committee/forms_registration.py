@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateTimeLocalField,
     EmailField,
     IntegerField,
     RadioField,
@@ -19,15 +18,15 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+from scoring.formfields import IndonesianDateTimeField
 
 
 class WindowForm(FlaskForm):
-    opens_at = DateTimeLocalField(
-        _l("Opens"), format=LOCAL_FORMAT, validators=[InputRequired(_l("Enter a date and time."))]
+    opens_at = IndonesianDateTimeField(
+        _l("Opens"), validators=[InputRequired(_l("Enter a date and time."))]
     )
-    closes_at = DateTimeLocalField(
-        _l("Closes"), format=LOCAL_FORMAT, validators=[InputRequired(_l("Enter a date and time."))]
+    closes_at = IndonesianDateTimeField(
+        _l("Closes"), validators=[InputRequired(_l("Enter a date and time."))]
     )
     quota = IntegerField(
         _l("Entries per region (empty: no limit)"),
@@ -38,9 +37,8 @@ class WindowForm(FlaskForm):
 
 class ExtensionForm(FlaskForm):
     region_id = SelectField(_l("Region"), coerce=int, validate_choice=True)
-    closes_at = DateTimeLocalField(
+    closes_at = IndonesianDateTimeField(
         _l("New closing time"),
-        format=LOCAL_FORMAT,
         validators=[InputRequired(_l("Enter a date and time."))],
     )
     reason = StringField(

@@ -37,7 +37,11 @@ from scoring.services.registration import (
     update_registration,
 )
 from scoring.services.registration_documents import add_document, remove_document, type_names
-from scoring.services.registration_lists import category_slots, region_registrations
+from scoring.services.registration_lists import (
+    category_slots,
+    committee_entries,
+    region_registrations,
+)
 from scoring.services.registration_setup import (
     closes_at_for,
     event_zone,
@@ -70,10 +74,12 @@ def _operator() -> Operator:
 @role_required("regional")
 def home() -> str:
     op = _operator()
+    slots = category_slots(op, utcnow())
     return render_template(
         "regional/home.html",
-        slots=category_slots(op, utcnow()),
+        slots=slots,
         registrations=region_registrations(op),
+        committee_entries=committee_entries(op, [slot.category.id for slot in slots]),
         region=current_user.home_region,
     )
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import abort, render_template, request
+from flask import abort, flash, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, event, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from scoring.auth.decorators import role_required
 from scoring.extensions import db
+from scoring.formfields import parse_day
 from scoring.i18n import _display_zone
 from scoring.models import Assignment, AuditEvent, Category, Entry, Event, ScoreSheet, User
 from scoring.models.decision import StageDecision
@@ -92,10 +94,12 @@ def _int(name: str) -> int | None:
 
 
 def _date(name: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
+    """A filter day typed as dd/mm/yyyy (ISO still works); a bad one is said, then ignored."""
+    text = request.args.get(name, "").strip()
+    day = parse_day(text) if text else None
+    if text and day is None:
+        flash(_("Write the date as dd/mm/yyyy, for example 17/08/2025."), "warning")
+    return day
 
 
 def _objects(model: Any, column: Any, value: int, kind: str) -> ColumnElement[bool]:

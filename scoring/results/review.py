@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from scoring.auth.decorators import role_required
 from scoring.extensions import db
+from scoring.formfields import parse_day_time
 from scoring.i18n import format_number
 from scoring.models import Category, Entry, Event
 from scoring.models.results import ResultSnapshot
@@ -95,14 +96,15 @@ def review(category_id: int) -> str:
 
 
 def _embargo(value: str | None) -> dt.datetime | None:
-    """The announcement time from a datetime-local field, in the event's zone (WIB)."""
+    """The announcement time typed as dd/mm/yyyy hh.mm (or ISO), in the event's zone (WIB)."""
     text = (value or "").strip()
     if not text:
         return None
-    try:
-        local = dt.datetime.fromisoformat(text)
-    except ValueError as error:
-        raise InvalidInput("Enter the announcement time as date and time.") from error
+    local = parse_day_time(text)
+    if local is None:
+        raise InvalidInput(
+            "Write the date and time as dd/mm/yyyy hh.mm, for example 17/08/2025 08.00."
+        )
     zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta"))
     return local.replace(tzinfo=zone).astimezone(dt.UTC)
 

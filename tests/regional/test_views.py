@@ -327,3 +327,37 @@ def test_committee_creates_an_operator_and_sees_the_password_once(
             world["kota"],
             world["event"],
         )
+
+
+def test_operator_sees_the_committees_entry_that_used_the_regions_place(
+    app: Flask,
+    client: FlaskClient,
+    open_now: dict[str, Any],
+    operators: dict[str, Any],
+    make_user: Any,
+) -> None:
+    """Issue 18: 'Entries: 1 of 1' with nothing listed left the operator guessing."""
+    from flask_login import login_user
+
+    from scoring.models import User
+    from scoring.services.entries import create_entry
+    from scoring.services.entry_checks import EntryData
+
+    committee = make_user("committee", name="Bu Rina Panitia")
+    with app.test_request_context():
+        login_user(_db.session.get(User, committee.id))
+        create_entry(
+            open_now["group"], EntryData(name="BKR Impor Panitia", region_id=open_now["kota"])
+        )
+
+    login(client, operators["kota"].email, operators["kota"].plain_password)
+    home = client.get("/wilayah/").get_data(as_text=True)
+    assert "Peserta: 1 dari 1" in home
+    section = home[home.index('data-testid="committee-entries"') :]
+    assert "BKR Impor Panitia" in section
+    assert "Ditambahkan oleh Bu Rina Panitia" in section
+    assert "/wilayah/pendaftaran/" not in section  # read-only: no link to an edit page
+
+    client.post("/logout", data={"csrf_token": token(client, "/wilayah/")})
+    login(client, operators["kerinci"].email, operators["kerinci"].plain_password)
+    assert "BKR Impor Panitia" not in client.get("/wilayah/").get_data(as_text=True)

@@ -60,6 +60,10 @@ def test_audit_page_filters(app: Flask, client: Any, login_as: Any) -> None:
     assert count(acara=ids["event_id"], peserta=ids["entries"]["E3"]) == 0
     assert count(dari="2025-01-01", sampai="2025-01-02") == 1
     assert count(dari="2025-01-03") == 2
+    assert count(dari="01/01/2025", sampai="02/01/2025") == 1  # typed the Indonesian way
+    bad = client.get("/panitia/audit", query_string={"dari": "31/02/2025"}).text
+    assert "Tulis tanggal sebagai hh/bb/tttt, misalnya 17/08/2025." in bad
+    assert bad.count('data-testid="audit-row"') == 3  # the bad day is ignored, not guessed
     html = client.get("/panitia/audit", query_string={"acara": ids["event_id"]}).text
     assert "Log audit" in html and "sheet.reopen" in html and "Poktan E1" in html
 
