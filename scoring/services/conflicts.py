@@ -6,6 +6,7 @@ conflict declared by hand (ConflictOfInterest). Generated and manual assignments
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -34,8 +35,21 @@ def conflict_reason(entry: Entry, judge: User, declared: dict) -> str | None:
     return None
 
 
-def declare_conflict(entry_id: int, judge_id: int, reason: str) -> int:
-    """Record a conflict; unscored assignments of that pair are removed. Returns how many."""
+@dataclass(frozen=True)
+class DeclaredConflict:
+    removed: int  # unscored assignments of the pair that were deleted
+    kept: list[str]  # names of the earlier stages whose scored sheets stay counted
+
+
+def declare_conflict(entry_id: int, judge_id: int, reason: str) -> DeclaredConflict:
+    """Record a conflict; unscored assignments of that pair are removed.
+
+    A conflict found after the judge scored the entry in an earlier stage still protects the
+    stages not yet scored: those sheets stay (they were given in good faith and are audited),
+    and the judge is never assigned the entry again. Refused only when no scored stage is left
+    after the last one the judge scored the entry in: then the conflict would protect nothing
+    and the sheet itself must be reopened and cleared.
+    """
     reason = " ".join((reason or "").split())[:REASON_MAX]
     with committing():
         entry = get_for_update(Entry, entry_id)  # one declaration per entry at a time
@@ -51,7 +65,15 @@ def declare_conflict(entry_id: int, judge_id: int, reason: str) -> int:
         existing = list(
             db.session.scalars(select(Assignment).filter_by(entry_id=entry.id, judge_id=judge.id))
         )
-        if any(sheet_started(a) for a in existing):
+        started = sorted(
+            (a.stage for a in existing if sheet_started(a)), key=lambda stage: stage.position
+        )
+        later = [
+            stage
+            for stage in entry.category.stages
+            if stage.is_scored and (not started or stage.position > started[-1].position)
+        ]
+        if started and not later:
             raise Conflict(
                 "%(judge)s has already scored this entry. Reopen and clear that sheet first.",
                 judge=judge.name,
@@ -62,13 +84,20 @@ def declare_conflict(entry_id: int, judge_id: int, reason: str) -> int:
         db.session.add(conflict)
         db.session.flush()
         event_id = entry.category.event_id
+        kept = [a for a in existing if sheet_started(a)]
         record(
             "conflict.declare",
             conflict,
-            after={"entry_id": entry.id, "judge_id": judge.id, "reason": reason},
+            after={
+                "entry_id": entry.id,
+                "judge_id": judge.id,
+                "reason": reason,
+                "kept_sheets": [{"stage_id": a.stage_id, "sheet_id": a.sheet.id} for a in kept],
+            },
             event_id=event_id,
         )
-        for assignment in existing:
+        removed = [a for a in existing if not sheet_started(a)]
+        for assignment in removed:
             record(
                 "assignment.delete",
                 assignment,
@@ -80,7 +109,7 @@ def declare_conflict(entry_id: int, judge_id: int, reason: str) -> int:
                 event_id=event_id,
             )
             db.session.delete(assignment)
-    return len(existing)
+    return DeclaredConflict(len(removed), [stage.name for stage in started])
 
 
 def withdraw_conflict(conflict_id: int) -> int:
