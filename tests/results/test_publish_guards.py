@@ -235,3 +235,23 @@ def test_a_late_conflict_of_interest_keeps_the_earlier_sheets(
     with app.test_request_context(), pytest.raises(Conflict):
         declare_conflict(ids["entries"]["E2"], judge, "Kerabat")
     assert _db.session.scalar(select(Score.id).limit(1)) is not None
+
+
+def test_a_published_category_keeps_who_failed_the_administrative_selection(
+    app: Flask, db: Any, make_user: Any
+) -> None:
+    from scoring.services.decisions import DecisionInput, record_decisions
+
+    ids = build_category()
+    gate = _db.session.scalar(
+        select(Stage.id).where(Stage.category_id == ids["category_id"], Stage.kind == "pass_fail")
+    )
+    publish_results(ids["category_id"], make_user("committee").id, method="raw")
+    with app.test_request_context():
+        with pytest.raises(Conflict):
+            record_decisions(gate, [DecisionInput(ids["entries"]["E6"], "fail", "Berkas palsu")])
+        # A clearer reason for a decision that stays a fail changes no ranking.
+        changed = record_decisions(
+            gate, [DecisionInput(ids["entries"]["E7"], "fail", "SK tidak ditandatangani")]
+        )
+    assert changed == 1
