@@ -44,11 +44,11 @@ class DeclaredConflict:
 def declare_conflict(entry_id: int, judge_id: int, reason: str) -> DeclaredConflict:
     """Record a conflict; unscored assignments of that pair are removed.
 
-    A conflict found after the judge scored the entry in an earlier stage still protects the
-    stages not yet scored: those sheets stay (they were given in good faith and are audited),
-    and the judge is never assigned the entry again. Refused only when no scored stage is left
-    after the last one the judge scored the entry in: then the conflict would protect nothing
-    and the sheet itself must be reopened and cleared.
+    A conflict found after the judge sent a sheet for the entry in an earlier stage still
+    protects the stages not yet scored: the sent sheets stay (given in good faith, audited) and
+    the judge is never assigned the entry again. Refused while the judge has a half-filled
+    draft for it, or when no scored stage is left after the last sheet they sent: then the
+    sheet itself must be reopened and cleared.
     """
     reason = " ".join((reason or "").split())[:REASON_MAX]
     with committing():
@@ -65,15 +65,17 @@ def declare_conflict(entry_id: int, judge_id: int, reason: str) -> DeclaredConfl
         existing = list(
             db.session.scalars(select(Assignment).filter_by(entry_id=entry.id, judge_id=judge.id))
         )
-        started = sorted(
-            (a.stage for a in existing if sheet_started(a)), key=lambda stage: stage.position
+        sent = sorted(
+            (a for a in existing if a.sheet is not None and a.sheet.status != "draft"),
+            key=lambda a: a.stage.position,
         )
         later = [
             stage
             for stage in entry.category.stages
-            if stage.is_scored and (not started or stage.position > started[-1].position)
+            if stage.is_scored and (not sent or stage.position > sent[-1].stage.position)
         ]
-        if started and not later:
+        half_done = any(sheet_started(a) for a in existing if a not in sent)
+        if half_done or (sent and not later):
             raise Conflict(
                 "%(judge)s has already scored this entry. Reopen and clear that sheet first.",
                 judge=judge.name,
@@ -84,7 +86,6 @@ def declare_conflict(entry_id: int, judge_id: int, reason: str) -> DeclaredConfl
         db.session.add(conflict)
         db.session.flush()
         event_id = entry.category.event_id
-        kept = [a for a in existing if sheet_started(a)]
         record(
             "conflict.declare",
             conflict,
@@ -92,11 +93,11 @@ def declare_conflict(entry_id: int, judge_id: int, reason: str) -> DeclaredConfl
                 "entry_id": entry.id,
                 "judge_id": judge.id,
                 "reason": reason,
-                "kept_sheets": [{"stage_id": a.stage_id, "sheet_id": a.sheet.id} for a in kept],
+                "kept_sheets": [{"stage_id": a.stage_id, "sheet_id": a.sheet.id} for a in sent],
             },
             event_id=event_id,
         )
-        removed = [a for a in existing if not sheet_started(a)]
+        removed = [a for a in existing if a not in sent]
         for assignment in removed:
             record(
                 "assignment.delete",
@@ -109,7 +110,7 @@ def declare_conflict(entry_id: int, judge_id: int, reason: str) -> DeclaredConfl
                 event_id=event_id,
             )
             db.session.delete(assignment)
-    return DeclaredConflict(len(removed), [stage.name for stage in started])
+    return DeclaredConflict(len(removed), [a.stage.name for a in sent])
 
 
 def withdraw_conflict(conflict_id: int) -> int:

@@ -234,6 +234,12 @@ def test_a_late_conflict_of_interest_keeps_the_earlier_sheets(
     # Scored in the last stage too: nothing left to protect, so the sheet must be cleared first.
     with app.test_request_context(), pytest.raises(Conflict):
         declare_conflict(ids["entries"]["E2"], judge, "Kerabat")
+    # A half-filled draft in the later stage must be cleared first too.
+    half = _db.session.get(ScoreSheet, ids["sheets"][("E3", 0, 3)])
+    half.status, half.submitted_at = "draft", None
+    _db.session.commit()
+    with app.test_request_context(), pytest.raises(Conflict):
+        declare_conflict(ids["entries"]["E3"], judge, "Kerabat")
     assert _db.session.scalar(select(Score.id).limit(1)) is not None
 
 
