@@ -151,3 +151,22 @@ def test_public_page_shows_the_override_reason(app: Flask, client: Any) -> None:
     html = client.get(f"/hasil/{ids['slug']}").text
     assert 'data-testid="override-note"' in html
     assert "Alasan panitia: Juri 1 sakit" in html
+
+
+def test_review_names_sheets_missing_a_criterion_and_offers_no_publish_button(
+    app: Flask, client: Any, login_as: Any
+) -> None:
+    from scoring.services.rubrics import add_criterion, reopen_rubric
+
+    with app.app_context():
+        ids = build_category()
+        reopen_rubric(ids["stage_ids"][1], "Kriteria terlupa")
+        add_criterion(
+            ids["stage_ids"][1], name="Kreativitas", description="", weight=1, min_score=1,
+            max_score=10, bands=None, tiebreak_order=None,
+        )  # fmt: skip
+    login_as("committee")
+    html = client.get(f"/panitia/hasil/kategori/{ids['category_id']}").text
+    assert "belum berisi nilai Kreativitas" in html and "Juri 2 (Poktan E6)" in html
+    assert 'data-testid="hard-blocked"' in html
+    assert 'data-testid="publish"' not in html and 'name="override_reason"' not in html
