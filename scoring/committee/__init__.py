@@ -1,8 +1,8 @@
 """The committee's workspace: one blueprint, its routes split by concept across modules.
 
-`events`, `members`, `rubrics`, `decisions`, `dashboard`, `entries`, `attachments`, `panel`,
-`assignments`, `sheets`, `privacy`, `advancement`, `tiered` and `registration` add routes to `bp`;
-importing them registers them.
+`events`, `members`, `rubrics`, `stage_status`, `decisions`, `dashboard`, `entries`,
+`attachments`, `panel`, `assignments`, `sheets`, `privacy`, `advancement`, `tiered` and
+`registration` add routes to `bp`; importing them registers them.
 """
 
 from scoring.auth.membership import require_event_member
@@ -20,6 +20,7 @@ from scoring.committee import (
     registration,
     rubrics,
     sheets,
+    stage_status,
     tiered,
 )
 from scoring.committee.views import bp
@@ -43,5 +44,6 @@ __all__ = [
     "registration",
     "rubrics",
     "sheets",
+    "stage_status",
     "tiered",
 ]

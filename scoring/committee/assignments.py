@@ -159,12 +159,21 @@ def conflict_declare(stage_id: int) -> Response:
     if not validate_or_flash(form):
         return redirect(back)
     try:
-        removed = declare_conflict(form.entry_id.data, form.judge_id.data, form.reason.data or "")
+        declared = declare_conflict(form.entry_id.data, form.judge_id.data, form.reason.data or "")
     except ScoringError as error:
         flash_error(error)
         return redirect(back)
     flash(_("The conflict of interest has been recorded."), "success")
-    if removed:
+    if declared.kept:
+        flash(
+            _(
+                "The sheets this judge already sent for this entry (%(stages)s) are kept; the "
+                "judge will not score it in the later stages.",
+                stages=", ".join(declared.kept),
+            ),
+            "info",
+        )
+    if declared.removed:
         message = _(
             "The judge's assignment to this entry has been removed. "
             "Check that the entry still has enough judges."

@@ -107,25 +107,6 @@ def move_stage(stage_id: int) -> Response:
     return redirect(_event_anchor(stage))
 
 
-@bp.route("/tahap/<int:stage_id>/status", methods=["POST"])
-@role_required(*COMMITTEE)
-def stage_status(stage_id: int) -> Response:
-    stage = get_or_404(Stage, stage_id)
-    try:
-        changed = stage_service.set_stage_status(stage.id, request.form.get("status", ""))
-    except ScoringError as error:
-        flash_error(error)
-    else:
-        flash(_("The status of the stage has been changed."), "success")
-        if changed.status == "closed":
-            from scoring.committee.advancement import apply_after_close
-
-            apply_after_close(changed)
-    if request.form.get("back") == "stage":
-        return redirect(url_for(".stage_detail", stage_id=stage_id))
-    return redirect(_event_anchor(stage))
-
-
 @bp.route("/tahap/<int:stage_id>", methods=["GET", "POST"])
 @role_required(*COMMITTEE)
 def stage_detail(stage_id: int) -> str | Response:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scoring.extensions import db
-from scoring.orm import TimestampMixin, UTCDateTime, enum_check, utcnow
+from scoring.orm import JSONType, TimestampMixin, UTCDateTime, enum_check, utcnow
 
 if TYPE_CHECKING:
     from scoring.models.entry import Entry
@@ -66,6 +66,9 @@ class ScoreSheet(TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     last_submission_id: Mapped[str | None] = mapped_column(String(36))
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Why the committee's side sent this sheet back to the judge, for the judge to read:
+    # {"missing": [criterion names]} when a criterion was added after the sheet was sent.
+    reopen_notice: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     assignment: Mapped[Assignment] = relationship(back_populates="sheet")
     scores: Mapped[list[Score]] = relationship(

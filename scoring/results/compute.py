@@ -302,5 +302,10 @@ def outputs_of(comp: Computation) -> dict[str, Any]:
             for e in data.entries
             if e.failed
         ],
-        "sheets": {"counted": data.counted_sheets, "expected": data.expected_sheets},
+        # What the ranking really rests on: a sent sheet that lacks a criterion has no total
+        # and is not counted, whatever its status says.
+        "sheets": {
+            "counted": sum(int((~np.isnan(st.raw)).sum()) for st in comp.stages),
+            "expected": data.expected_sheets,
+        },
     }

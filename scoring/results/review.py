@@ -74,7 +74,14 @@ def event_results(event_id: int) -> str:
 @bp.route("/panitia/hasil/kategori/<int:category_id>")
 @role_required(*COMMITTEE)
 def review(category_id: int) -> str:
-    method = request.args.get("metode") or DEFAULT_METHOD
+    # Published results are reviewed under their own method unless another one is asked for:
+    # the ranking under the "Published" heading is then computed the way it was announced.
+    published_method = db.session.scalar(
+        select(ResultSnapshot.method).where(
+            ResultSnapshot.category_id == category_id, ResultSnapshot.status == "published"
+        )
+    )
+    method = request.args.get("metode") or published_method or DEFAULT_METHOD
     if method not in METHODS:
         method = DEFAULT_METHOD
     try:

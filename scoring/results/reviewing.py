@@ -18,7 +18,9 @@ from scoring.models import Category
 from scoring.models.results import JudgeFlagAcknowledgement, ResultSnapshot
 from scoring.results import diagnostics, readings
 from scoring.results.compute import Computation, Options
+from scoring.results.divergence import Divergence, divergence
 from scoring.services.errors import InvalidInput, NotFound, ScoringError
+from scoring.services.publication import incomplete_blockers
 from scoring.services.results import CategoryResults, load_category, results_from, run_pipeline
 from scoring.services.snapshots import acknowledged_flags, publish_blockers
 
@@ -59,6 +61,11 @@ class Review:
     judge_names: dict[int, str] = field(default_factory=dict)
     tiebreak: list[str] = field(default_factory=list)
     method_text: str = ""
+    # The published version's own figures per entry id, and how the live ranking under the
+    # published method differs from them (empty Divergence: it does not).
+    published_rows: dict[int, dict[str, Any]] = field(default_factory=dict)
+    divergence: Divergence | None = None
+    hard_blocked: bool = False  # blockers no override can pass (sheets missing a criterion)
 
     @property
     def current(self) -> ResultSnapshot | None:
@@ -132,9 +139,28 @@ def review_category(category_id: int, method: str) -> Review:
         view.reasons.append((f.stage_name, readings.flag_reason(f.code, f.values)))
     review.flags = sorted(grouped.values(), key=lambda v: (v.judge_name, v.code))
     review.blockers = publish_blockers(base, acknowledged_flags(category_id))
+    incomplete = incomplete_blockers(data)
+    review.hard_blocked = bool(incomplete)
+    review.blockers[:0] = incomplete
+    _compare_with_published(review, data)
     if review.error is not None:
         review.blockers.insert(0, review.error)  # type: ignore[arg-type]
     return review
+
+
+def _compare_with_published(review: Review, data: Any) -> None:
+    current = review.current
+    if current is None:
+        return
+    published = current.outputs
+    review.published_rows = {row["entry_id"]: row for row in published["rows"]}
+    live = review.results
+    if live is None or review.method != current.method:
+        try:
+            live = results_from(data, current.method, Options.from_json(current.options))
+        except InvalidInput:
+            return
+    review.divergence = divergence(published, live.outputs)
 
 
 def _agreement_readings(a: diagnostics.StageAgreement) -> list[str]:

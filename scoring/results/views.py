@@ -61,6 +61,7 @@ def _visible_snapshots(
             ResultSnapshot.sha256,
             ResultSnapshot.published_at,
             ResultSnapshot.embargo_until,
+            ResultSnapshot.reason,
         )
         .where(
             ResultSnapshot.category_id.in_(category_ids),
@@ -108,6 +109,7 @@ def _section(header: Any, locale: str) -> Markup:
             sha256=header.sha256,
             version=header.version,
             announced=announced,
+            override_reason=header.reason,
         )
     )
     with _lock:

@@ -6,6 +6,7 @@ conflict declared by hand (ConflictOfInterest). Generated and manual assignments
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -34,8 +35,21 @@ def conflict_reason(entry: Entry, judge: User, declared: dict) -> str | None:
     return None
 
 
-def declare_conflict(entry_id: int, judge_id: int, reason: str) -> int:
-    """Record a conflict; unscored assignments of that pair are removed. Returns how many."""
+@dataclass(frozen=True)
+class DeclaredConflict:
+    removed: int  # unscored assignments of the pair that were deleted
+    kept: list[str]  # names of the earlier stages whose scored sheets stay counted
+
+
+def declare_conflict(entry_id: int, judge_id: int, reason: str) -> DeclaredConflict:
+    """Record a conflict; unscored assignments of that pair are removed.
+
+    A conflict found after the judge sent a sheet for the entry in an earlier stage still
+    protects the stages not yet scored: the sent sheets stay (given in good faith, audited) and
+    the judge is never assigned the entry again. Refused while the judge has a half-filled
+    draft for it, or when no scored stage is left after the last sheet they sent: then the
+    sheet itself must be reopened and cleared.
+    """
     reason = " ".join((reason or "").split())[:REASON_MAX]
     with committing():
         entry = get_for_update(Entry, entry_id)  # one declaration per entry at a time
@@ -51,7 +65,17 @@ def declare_conflict(entry_id: int, judge_id: int, reason: str) -> int:
         existing = list(
             db.session.scalars(select(Assignment).filter_by(entry_id=entry.id, judge_id=judge.id))
         )
-        if any(sheet_started(a) for a in existing):
+        sent = sorted(
+            (a for a in existing if a.sheet is not None and a.sheet.status != "draft"),
+            key=lambda a: a.stage.position,
+        )
+        later = [
+            stage
+            for stage in entry.category.stages
+            if stage.is_scored and (not sent or stage.position > sent[-1].stage.position)
+        ]
+        half_done = any(sheet_started(a) for a in existing if a not in sent)
+        if half_done or (sent and not later):
             raise Conflict(
                 "%(judge)s has already scored this entry. Reopen and clear that sheet first.",
                 judge=judge.name,
@@ -65,10 +89,16 @@ def declare_conflict(entry_id: int, judge_id: int, reason: str) -> int:
         record(
             "conflict.declare",
             conflict,
-            after={"entry_id": entry.id, "judge_id": judge.id, "reason": reason},
+            after={
+                "entry_id": entry.id,
+                "judge_id": judge.id,
+                "reason": reason,
+                "kept_sheets": [{"stage_id": a.stage_id, "sheet_id": a.sheet.id} for a in sent],
+            },
             event_id=event_id,
         )
-        for assignment in existing:
+        removed = [a for a in existing if a not in sent]
+        for assignment in removed:
             record(
                 "assignment.delete",
                 assignment,
@@ -80,7 +110,7 @@ def declare_conflict(entry_id: int, judge_id: int, reason: str) -> int:
                 event_id=event_id,
             )
             db.session.delete(assignment)
-    return len(existing)
+    return DeclaredConflict(len(removed), [a.stage.name for a in sent])
 
 
 def withdraw_conflict(conflict_id: int) -> int:

@@ -14,7 +14,12 @@ from scoring.models.decision import DECISION_OUTCOMES
 from scoring.orm import utcnow
 from scoring.services.audit import record
 from scoring.services.errors import Conflict, InvalidInput, ScoringError
-from scoring.services.structure import Refused, ensure_not_published, require
+from scoring.services.structure import (
+    Refused,
+    ensure_not_published,
+    ensure_results_unpublished,
+    require,
+)
 
 UNDECIDED = ""
 
@@ -56,6 +61,14 @@ def record_decisions(stage_id: int, decisions: list[DecisionInput]) -> int:
         if problems:
             raise Refused("Nothing was saved. Check the rows marked below.", problems)
         existing = stage_decisions(stage.id)
+        # Who failed decides who is ranked: such a change waits until published results of
+        # the category are withdrawn. Reasons and pass/undecided changes do not alter them.
+        if any(
+            (row.outcome == "fail")
+            != (getattr(existing.get(row.entry_id), "outcome", "") == "fail")
+            for row in decisions
+        ):
+            ensure_results_unpublished(stage.category)
         actor = current_user.id if getattr(current_user, "is_authenticated", False) else None
         changed = 0
         for row in decisions:

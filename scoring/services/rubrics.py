@@ -20,6 +20,7 @@ from scoring.services.audit import record
 from scoring.services.errors import Conflict, InvalidInput
 from scoring.services.structure import (
     ensure_not_published,
+    ensure_results_unpublished,
     ensure_rubric_editable,
     require,
     scoring_started,
@@ -276,6 +277,7 @@ def reopen_rubric(stage_id: int, reason: str) -> Stage:
     with committing():
         stage = require(get_for_update(Stage, stage_id))
         ensure_not_published(stage.category.event)
+        ensure_results_unpublished(stage.category)
         reason = (reason or "").strip()
         if not reason:
             raise InvalidInput("Write why the rubric must change.")

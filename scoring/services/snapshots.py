@@ -26,6 +26,7 @@ from scoring.results.compute import DEFAULT_METHOD, Computation, Options, output
 from scoring.results.inputs import from_inputs, to_inputs
 from scoring.services import audit
 from scoring.services.errors import Conflict, InvalidInput, NotFound
+from scoring.services.publication import close_open_stages, incomplete_blockers
 from scoring.services.results import load_category, run_pipeline
 from scoring.services.structure import Refused
 
@@ -104,7 +105,8 @@ def publish_results(
 ) -> ResultSnapshot:
     """Freeze the category's ranking as a new snapshot version and lock its sheets.
 
-    Refused while blockers remain, unless `override_reason` explains why (audited with them).
+    Refused while blockers remain, unless `override_reason` explains why (audited with them);
+    refused in any case while a sent sheet lacks a criterion. Stages still open are closed.
     """
     with committing():
         category = get_for_update(Category, category_id)
@@ -120,6 +122,8 @@ def publish_results(
         options = options or Options()
         inputs = plain(to_inputs(load_category(category_id)))
         comp = run_pipeline(from_inputs(inputs), method, options)
+        if incomplete := incomplete_blockers(comp.data):
+            raise Refused("The results cannot be published yet.", incomplete)
         blockers = publish_blockers(comp, acknowledged_flags(category_id))
         reason = None
         if blockers:
@@ -161,6 +165,7 @@ def publish_results(
             .values(status="locked")
             .execution_options(synchronize_session=False)
         ).rowcount
+        closed = close_open_stages(category_id)
         db.session.flush()
         audit.record(
             "results.publish",
@@ -174,6 +179,7 @@ def publish_results(
                 "override_reason": reason,
                 "blockers": [str(b) for b in blockers],
                 "sheets_locked": locked,
+                "stages_closed": closed,
             },
             event_id=category.event_id,
             actor_id=actor_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
 
@@ -10,13 +11,17 @@ from scoring.database import committing, get_for_update
 from scoring.extensions import db
 from scoring.models import Category, Stage, StageDecision
 from scoring.models.event import STAGE_KINDS, STAGE_STATUSES
+from scoring.results.completeness import IncompleteSheet
 from scoring.services.audit import record
 from scoring.services.errors import Conflict, InvalidInput
+from scoring.services.sheet_notices import reopen_incomplete_sheets
 from scoring.services.structure import (
     Refused,
     category_problems,
     ensure_not_published,
+    ensure_results_unpublished,
     has_assignments,
+    published_version,
     require,
     scored_weight_total,
     scoring_started,
@@ -25,6 +30,7 @@ from scoring.services.structure import (
 )
 
 STAGE_FIELDS = ("name", "kind", "weight", "advance_count", "position", "status")
+REASON_MAX = 2000
 STATUS_STEPS = {"pending": ("open",), "open": ("closed",), "closed": ("open",)}
 
 
@@ -70,6 +76,7 @@ def create_stage(
     with committing():
         category = require(get_for_update(Category, category_id))
         ensure_not_published(category.event)
+        ensure_results_unpublished(category)
         fields = _clean(name, kind, weight, advance_count)
         last = db.session.scalar(
             select(func.max(Stage.position)).where(Stage.category_id == category.id)
@@ -92,6 +99,8 @@ def update_stage(
         category = stage.category
         ensure_not_published(category.event)
         fields = _clean(name, kind, weight, advance_count)
+        if fields["kind"] != stage.kind or fields["weight"] != stage.weight:
+            ensure_results_unpublished(category)
         if fields["kind"] != stage.kind:
             _check_kind_change(stage)
         before = snapshot(stage, STAGE_FIELDS)
@@ -137,6 +146,8 @@ def set_stage_weights(category_id: int, weights: dict[int, float]) -> Category:
                 total=total,
             )
         before = {str(s.id): s.weight for s in scored.values()}
+        if any(scored[stage_id].weight != float(w) for stage_id, w in weights.items()):
+            ensure_results_unpublished(category)
         for stage_id, weight in weights.items():
             scored[stage_id].weight = float(weight)
         after = {str(s.id): s.weight for s in scored.values()}
@@ -153,6 +164,7 @@ def move_stage(stage_id: int, direction: str) -> Stage:
         stage = require(get_for_update(Stage, stage_id))
         category = stage.category
         ensure_not_published(category.event)
+        ensure_results_unpublished(category)
         ordered = sorted(category.stages, key=lambda s: s.position)
         index = ordered.index(stage)
         other_index = index - 1 if direction == "up" else index + 1
@@ -191,6 +203,7 @@ def delete_stage(stage_id: int) -> int:
         stage = require(get_for_update(Stage, stage_id))
         category = stage.category
         ensure_not_published(category.event)
+        ensure_results_unpublished(category)
         if has_assignments(stage.id):
             raise Conflict("Judges are already assigned to this stage, so it cannot be deleted.")
         decided = db.session.scalar(
@@ -210,8 +223,24 @@ def delete_stage(stage_id: int) -> int:
     return category.id
 
 
-def set_stage_status(stage_id: int, status: str) -> Stage:
+@dataclass(frozen=True)
+class StatusChange:
+    stage: Stage
+    reopened: list[IncompleteSheet]  # sheets sent back to their judges (a criterion missing)
+
+
+def set_stage_status(stage_id: int, status: str, reason: str | None = None) -> Stage:
     """pending → open → closed → open. Opening needs the event in scoring and a whole rubric."""
+    return change_stage_status(stage_id, status, reason).stage
+
+
+def change_stage_status(stage_id: int, status: str, reason: str | None = None) -> StatusChange:
+    """`set_stage_status`, telling which sent sheets opening the stage sent back to the judges.
+
+    Reopening scoring in a category whose results are published needs a reason (audited); its
+    locked sheets stay locked, and the review shows how the live ranking then differs.
+    """
+    reopened: list[IncompleteSheet] = []
     with committing():
         stage = require(get_for_update(Stage, stage_id))
         category = stage.category
@@ -219,6 +248,19 @@ def set_stage_status(stage_id: int, status: str) -> Stage:
         ensure_not_published(event)
         if status not in STAGE_STATUSES or status not in STATUS_STEPS[stage.status]:
             raise Conflict("The stage cannot move from this status to that one.")
+        published = published_version(category.id) if status == "open" else None
+        note = None
+        if published is not None:
+            note = " ".join((reason or "").split())
+            if not note:
+                raise InvalidInput(
+                    "The results of this category are published. Give the reason for reopening "
+                    "scoring."
+                )
+            if len(note) > REASON_MAX:
+                raise InvalidInput(
+                    "The reason is too long (at most %(n)d characters).", n=REASON_MAX
+                )
         if status == "open":
             if event.status != "scoring":
                 raise Conflict(
@@ -231,16 +273,17 @@ def set_stage_status(stage_id: int, status: str) -> Stage:
         before = {"status": stage.status, "rubric_reopened_at": _iso(stage)}
         stage.status = status
         if status == "open":
-            # Judges score again: the rubric locks again.
+            # Judges score again: the rubric locks again, and sheets sent before a criterion
+            # was added go back to their judges.
             stage.rubric_reopened_at = None
-        record(
-            "stage.status",
-            stage,
-            before=before,
-            after={"status": status, "rubric_reopened_at": _iso(stage)},
-            event_id=event.id,
-        )
-    return stage
+            reopened = reopen_incomplete_sheets(stage)
+        after: dict[str, object] = {"status": status, "rubric_reopened_at": _iso(stage)}
+        if published is not None:
+            after |= {"reason": note, "published_version": published}
+        if reopened:
+            after["sheets_reopened"] = [s.sheet_id for s in reopened]
+        record("stage.status", stage, before=before, after=after, event_id=event.id)
+    return StatusChange(stage, reopened)
 
 
 def _iso(stage: Stage) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import exists, select
 
 from scoring.extensions import db
-from scoring.models import Assignment, Category, Event, Score, ScoreSheet, Stage
+from scoring.models import Assignment, Category, Event, ResultSnapshot, Score, ScoreSheet, Stage
 from scoring.services.errors import Conflict, InvalidInput, NotFound
 
 T = TypeVar("T")
@@ -44,6 +44,28 @@ def ensure_not_published(event: Event) -> None:
     if event.status == "published":
         raise Conflict(
             "The results of this event are published; its structure can no longer change."
+        )
+
+
+def published_version(category_id: int) -> int | None:
+    """The version of the category's published results (embargoed or not), None if none."""
+    return db.session.scalar(
+        select(ResultSnapshot.version).where(
+            ResultSnapshot.category_id == category_id, ResultSnapshot.status == "published"
+        )
+    )
+
+
+def ensure_results_unpublished(category: Category) -> None:
+    """Refuse a change that would alter the category's published ranking (stages, weights,
+    the rubric): the committee withdraws the results first, with a reason that is audited."""
+    version = published_version(category.id)
+    if version is not None:
+        raise Conflict(
+            "Version %(version)d of the results of %(category)s is published, and this change "
+            "would alter them. Withdraw the results first, with a reason, on the results page.",
+            version=version,
+            category=category.name,
         )
 
 
@@ -130,6 +152,7 @@ def rubric_locked(stage: Stage) -> bool:
 
 def ensure_rubric_editable(stage: Stage) -> None:
     ensure_not_published(stage.category.event)
+    ensure_results_unpublished(stage.category)
     if rubric_locked(stage):
         raise Conflict(
             "Judges have already scored with this rubric, so it cannot change. To correct it, "

@@ -91,6 +91,8 @@ class SheetView:
     event_id: int
     event_name: str
     criteria: list[CriterionView] = field(default_factory=list)
+    # Criteria the committee added after this sheet was sent, which sent it back (draft only).
+    missing_criteria: tuple[str, ...] = ()
 
     @property
     def editable(self) -> bool:
@@ -204,6 +206,9 @@ def view_of(sheet: ScoreSheet) -> SheetView:
         event_id=stage.category.event_id,
         event_name=stage.category.event.name,
         criteria=criteria,
+        missing_criteria=tuple((sheet.reopen_notice or {}).get("missing", ()))
+        if sheet.status == "draft"
+        else (),
     )
 
 

@@ -187,8 +187,8 @@ def test_declaring_a_conflict_removes_an_unscored_assignment(app: Flask, ws: Wor
     with app.test_request_context():
         tebo = db.session.scalar(select(Entry.id).filter_by(name="BKB Tebo"))
         add_assignment(ws.stage_id, tebo, ws.judges[3])
-        removed = declare_conflict(tebo, ws.judges[3], "Pernah menjadi pembina kelompok ini")
-        assert removed == 1
+        declared = declare_conflict(tebo, ws.judges[3], "Pernah menjadi pembina kelompok ini")
+        assert (declared.removed, declared.kept) == (1, [])
         assert _pairs(ws.stage_id) == set()
         actions = db.session.scalars(select(AuditEvent.action)).all()
         assert {"assignment.create", "conflict.declare", "assignment.delete"} <= set(actions)

@@ -102,6 +102,7 @@ MATRIX: dict[str, tuple[str, ...]] = {
     "committee.stage_assignments_generate":   (LOGIN, LOGIN, NO,    NO,    OK,    NO,    OK,    NO,    NO),
     "committee.stage_decisions_page":         (LOGIN, LOGIN, NO,    NO,    OK,    NO,    OK,    NO,    NO),
     "committee.stage_detail":                 (LOGIN, LOGIN, NO,    NO,    OK,    NO,    OK,    NO,    NO),
+    "committee.stage_reopen_confirm":         (LOGIN, LOGIN, NO,    NO,    OK,    NO,    OK,    NO,    NO),
     "committee.stage_sheets_page":            (LOGIN, LOGIN, NO,    NO,    OK,    NO,    OK,    NO,    NO),
     "committee.stage_status":                 (LOGIN, LOGIN, NO,    NO,    OK,    NO,    OK,    NO,    NO),
     "committee.stage_weights":                (LOGIN, LOGIN, NO,    NO,    OK,    NO,    OK,    NO,    NO),
