@@ -1,0 +1,65 @@
+"""Numbers from URLs and query strings, kept inside what the database can hold.
+
+An id of 20 digits is a valid Python int but no database column holds it: SQLite and the
+PostgreSQL driver raise OverflowError (a 500). Every `<int:...>` route therefore uses
+`Int64Converter` (registered as the default `int`), which answers 404 beyond a signed 64-bit
+BIGINT; ids and page numbers read from `request.args` / `request.form` go through `to_id()` and
+`page_number()`.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from typing import Any
+
+from werkzeug.routing import IntegerConverter, Map
+
+INT64_MAX = 2**63 - 1
+# A page far beyond any list: (page - 1) * page size must still fit an OFFSET.
+PAGE_MAX = 1_000_000
+
+
+class Int64Converter(IntegerConverter):
+    """`<int:x>` limited to 0..2^63-1 unless the rule says otherwise; beyond it the URL is 404."""
+
+    def __init__(
+        self,
+        map: Map,
+        fixed_digits: int = 0,
+        min: int | None = None,
+        max: int | None = None,
+        signed: bool = False,
+    ) -> None:
+        low = -INT64_MAX - 1 if signed else 0
+        super().__init__(
+            map,
+            fixed_digits=fixed_digits,
+            min=low if min is None else builtins.max(min, low),
+            max=INT64_MAX if max is None else builtins.min(max, INT64_MAX),
+            signed=signed,
+        )
+
+
+def to_id(raw: Any) -> int | None:
+    """A positive database id from text ("42"), or None when it is not one (or too large)."""
+    text = str(raw if raw is not None else "").strip()
+    # 19 digits hold every 64-bit id; longer text is refused before int() does any work.
+    if not text.isdigit() or not text.isascii() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if 0 < value <= INT64_MAX else None
+
+
+def arg_id(values: Mapping[str, Any], name: str) -> int | None:
+    """`to_id()` of `values[name]` (request.args or request.form), None when missing."""
+    return to_id(values.get(name))
+
+
+def page_number(values: Mapping[str, Any], name: str = "halaman") -> int:
+    """The page asked for in `values[name]`; anything that is not 1..PAGE_MAX is page 1."""
+    text = str(values.get(name) or "").strip()
+    if not text.isdigit() or not text.isascii() or len(text) > 7:
+        return 1
+    page = int(text)
+    return page if 1 <= page <= PAGE_MAX else 1
