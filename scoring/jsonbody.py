@@ -58,6 +58,7 @@ def json_body() -> Any:
     The body was already capped by the route kind's size (413) when it is read here.
     """
     if request.is_json and too_deep(request.get_data(cache=True)):
-        message = "The data is nested too deeply (at most %(n)d levels)."
-        raise InvalidInput(message, n=JSON_DEPTH_MAX)
+        raise InvalidInput(
+            "The data is nested too deeply (at most %(n)d levels).", n=JSON_DEPTH_MAX
+        )
     return request.get_json(silent=True)

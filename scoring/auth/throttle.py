@@ -1,14 +1,22 @@
-"""Login throttling: failed attempts are counted per account and per client address.
+"""Login throttling: attempts are counted per account and per client address.
 
-Only failures count (a successful login answers 302), so a venue where every judge sits behind
-one Wi-Fi address is not locked out by its own logins. Limits are read from the config at each
-request (LOGIN_LIMIT_ACCOUNT, LOGIN_LIMIT_IP) so that a deployment can tune them.
+An attempt is counted when it starts, before the password is checked: counted after the
+answer, a burst of slow attempts sent at once would all pass the check before any of them was
+counted. A successful login (302) then gives its attempt back, so a venue where every judge
+sits behind one Wi-Fi address is not locked out by its own logins. The give-back needs the
+fixed-window strategy (Flask-Limiter's default); with another, successes simply stay counted.
+Limits are read from the config at each request (LOGIN_LIMIT_ACCOUNT, LOGIN_LIMIT_IP) so that
+a deployment can tune them.
 """
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from functools import wraps
+from typing import Any
+
+from flask import current_app, g, make_response, request
 from flask_limiter.util import get_remote_address
+from limits.strategies import FixedWindowRateLimiter
 from werkzeug.wrappers import Response
 
 from scoring.ratelimit import limiter
@@ -35,12 +43,35 @@ def _ip_limit() -> str:
     return str(current_app.config["LOGIN_LIMIT_IP"])
 
 
+LOGIN_KEYS = ("login-account:", "login-ip:")
+
+
+def _give_back_login_attempt() -> None:
+    """Undo this request's hits on the login limits (it was a successful login)."""
+    strategy = limiter.limiter
+    if not isinstance(strategy, FixedWindowRateLimiter):
+        return
+    for current in limiter.current_limits:
+        if any(str(arg).startswith(LOGIN_KEYS) for arg in current.request_args):
+            strategy.storage.incr(current.key, current.limit.get_expiry(), amount=-1)
+
+
+def _refund_success(view):  # type: ignore[no-untyped-def]
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        response = make_response(view(*args, **kwargs))
+        if request.method == "POST" and not _failed(response):
+            _give_back_login_attempt()
+        return response
+
+    return wrapper
+
+
 def throttled(view):  # type: ignore[no-untyped-def]
-    """Decorate the login view with both limits (POST only)."""
-    view = limiter.limit(_ip_limit, key_func=_ip_key, methods=["POST"], deduct_when=_failed)(view)
-    return limiter.limit(
-        _account_limit, key_func=_account_key, methods=["POST"], deduct_when=_failed
-    )(view)
+    """Decorate the login view with both limits (POST only), counted when the attempt starts."""
+    view = _refund_success(view)
+    view = limiter.limit(_ip_limit, key_func=_ip_key, methods=["POST"])(view)
+    return limiter.limit(_account_limit, key_func=_account_key, methods=["POST"])(view)
 
 
 def _change_key() -> str:

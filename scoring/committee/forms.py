@@ -7,12 +7,10 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -24,6 +22,9 @@ from wtforms import (
 from wtforms.fields import FloatField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from scoring.forms import JuaraForm, JuaraSubform
+from scoring.models import Category, Criterion, Event, Stage
 
 BAND_ROWS = 6
 
@@ -57,7 +58,9 @@ class NumberField(FloatField):
         return text.replace(".", ",") if str(get_locale() or "id") == "id" else text
 
 
-class EventForm(FlaskForm):
+class EventForm(JuaraForm):
+    model = Event
+
     name = StringField(
         _l("Name of the event"),
         validators=[DataRequired(_l("Enter the name of the event.")), Length(max=300)],
@@ -83,7 +86,9 @@ class EventForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class CopyEventForm(FlaskForm):
+class CopyEventForm(JuaraForm):
+    model = Event
+
     name = StringField(
         _l("Name of the new event"),
         validators=[DataRequired(_l("Enter the name of the event.")), Length(max=300)],
@@ -94,7 +99,9 @@ class CopyEventForm(FlaskForm):
     submit = SubmitField(_l("Copy the event"))
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(JuaraForm):
+    model = Category
+
     name = StringField(
         _l("Name of the category"),
         validators=[DataRequired(_l("Enter the name of the category.")), Length(max=200)],
@@ -115,7 +122,9 @@ class CategoryForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class StageForm(FlaskForm):
+class StageForm(JuaraForm):
+    model = Stage
+
     name = StringField(
         _l("Name of the stage"),
         validators=[DataRequired(_l("Enter the name of the stage.")), Length(max=200)],
@@ -136,13 +145,15 @@ class StageForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class BandForm(Form):
+class BandForm(JuaraSubform):
     band_min = NumberField(_l("From"), validators=[Optional()])
     band_max = NumberField(_l("To"), validators=[Optional()])
     descriptor = StringField(_l("Descriptor"), validators=[Optional(), Length(max=60)])
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(JuaraForm):
+    model = Criterion
+
     name = StringField(
         _l("Name of the criterion"),
         validators=[DataRequired(_l("Enter the name of the criterion.")), Length(max=200)],
@@ -183,7 +194,7 @@ class CriterionForm(FlaskForm):
             fields.descriptor.data = band["label"]
 
 
-class ReopenRubricForm(FlaskForm):
+class ReopenRubricForm(JuaraForm):
     reason = TextAreaField(
         _l("Why must the rubric change?"),
         validators=[DataRequired(_l("Write why the rubric must change.")), Length(max=1000)],
