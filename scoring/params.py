@@ -3,8 +3,8 @@
 An id of 20 digits is a valid Python int but no database column holds it: SQLite and the
 PostgreSQL driver raise OverflowError (a 500). Every `<int:...>` route therefore uses
 `Int64Converter` (registered as the default `int`), which answers 404 beyond a signed 64-bit
-BIGINT; ids and page numbers read from `request.args` / `request.form` go through `to_id()` and
-`page_number()`.
+BIGINT; ids and page numbers read from `request.args` / `request.form` go through `to_id()`,
+`arg_int()` and `page_number()`.
 """
 
 from __future__ import annotations
@@ -41,14 +41,26 @@ class Int64Converter(IntegerConverter):
         )
 
 
-def to_id(raw: Any) -> int | None:
-    """A positive database id from text ("42"), or None when it is not one (or too large)."""
+def to_int(raw: Any) -> int | None:
+    """A whole number 0..INT64_MAX from text ("42"), or None when it is not one."""
     text = str(raw if raw is not None else "").strip()
-    # 19 digits hold every 64-bit id; longer text is refused before int() does any work.
+    # 19 digits hold every 64-bit value; longer text is refused before int() does any work.
     if not text.isdigit() or not text.isascii() or len(text) > 19:
         return None
     value = int(text)
-    return value if 0 < value <= INT64_MAX else None
+    return value if value <= INT64_MAX else None
+
+
+def to_id(raw: Any) -> int | None:
+    """A database id (1..INT64_MAX) from text, or None when it is not one."""
+    value = to_int(raw)
+    return value if value else None
+
+
+def arg_int(values: Mapping[str, Any], name: str, default: int | None = None) -> int | None:
+    """`to_int()` of `values[name]` (request.args or request.form), else `default`."""
+    value = to_int(values.get(name))
+    return default if value is None else value
 
 
 def arg_id(values: Mapping[str, Any], name: str) -> int | None:

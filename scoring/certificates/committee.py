@@ -32,6 +32,7 @@ from scoring.certificates.views import bp
 from scoring.committee.views import validate_or_flash
 from scoring.extensions import db
 from scoring.models import Certificate, Event, Job
+from scoring.params import arg_id
 from scoring.services.errors import ScoringError
 from scoring.services.membership import visible_event_ids
 
@@ -140,8 +141,7 @@ def issue_all(event_id: int) -> Response:
     _event_or_404(event_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    scope = request.form.get("category_id", "")
-    category_id = int(scope) if scope.isdigit() else None
+    category_id = arg_id(request.form, "category_id")
     try:
         job = start_issue_all(event_id, category_id, current_user.id)
     except ScoringError as error:
