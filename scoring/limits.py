@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -58,8 +59,23 @@ def cap_body() -> None:
     """before_request: the route kind's body cap, before anything (CSRF included) reads it."""
     limit = body_limit()
     request.max_content_length = limit
-    if request.content_length is not None and request.content_length > limit:
-        raise RequestEntityTooLarge()
+    if request.content_length is not None:
+        if request.content_length > limit:
+            raise RequestEntityTooLarge()
+    elif request.environ.get("wsgi.input_terminated"):
+        _read_chunked_body(limit)
+
+
+def _read_chunked_body(limit: int) -> None:
+    """A chunked body (no Content-Length) read now, up to the cap: werkzeug would stop at
+    the cap without a word, and a form would then be saved with its end cut off."""
+    stream, buffer = request.environ["wsgi.input"], io.BytesIO()
+    while chunk := stream.read(min(65536, limit + 1 - buffer.tell())):
+        buffer.write(chunk)
+        if buffer.tell() > limit:
+            raise RequestEntityTooLarge()
+    buffer.seek(0)
+    request.environ["wsgi.input"] = buffer
 
 
 def cap_fields() -> None:

@@ -31,6 +31,7 @@ from scoring.certificates.settings import get_settings, update_settings
 from scoring.certificates.views import bp
 from scoring.committee.views import validate_or_flash
 from scoring.extensions import db
+from scoring.limits import accepts_files
 from scoring.models import Certificate, Event, Job
 from scoring.params import arg_id
 from scoring.services.errors import ScoringError
@@ -79,6 +80,7 @@ def event(event_id: int) -> str:
 
 
 @bp.route(f"{PREFIX}/<int:event_id>/pengaturan", methods=["GET", "POST"])
+@accepts_files
 @role_required(*COMMITTEE)
 def settings(event_id: int) -> str | Response:
     event = _event_or_404(event_id)
