@@ -9,7 +9,7 @@ A field's cap is the smallest of: its own `Length(max=...)`, the size of the col
 in, and the cap of its kind (KIND_CAPS). The column is found by name on the form's `model`
 (a field `name` on a form whose model is Event takes Event.name's String(300)); `columns` names
 it when the names differ, or sets None for a field that is cleaned before it is stored (a NIK
-typed with spaces). tests/security/test_form_caps.py walks every form class of the app.
+typed with spaces). tests/security/test_input_limits.py walks every form class of the app.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@
 - Any one form value longer than FIELD_MAX characters is refused with 422 before the view, so
   no view or validator ever works on megabytes of text. Forms cap each field to its column
   (scoring.forms); a form refused for a too-long field answers 422 instead of 200.
-- `<int:...>` URL parts beyond a 64-bit id answer 404 (scoring.params.Int64Converter).
+- `<int:...>` URL parts beyond an INTEGER id (2^31-1) answer 404 (scoring.params.IdConverter).
 - JSON deeper than scoring.jsonbody.JSON_DEPTH_MAX is never decoded.
 """
 
@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, UnprocessableEntity
 from werkzeug.wrappers import Response
 
 from scoring.jsonbody import DepthLimitedJSONProvider
-from scoring.params import Int64Converter
+from scoring.params import IdConverter
 
 FORM_BODY_MAX = 1024 * 1024
 JSON_BODY_MAX = 1024 * 1024
@@ -103,7 +103,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("FORM_BODY_MAX", FORM_BODY_MAX)
     app.config.setdefault("JSON_BODY_MAX", JSON_BODY_MAX)
     app.config.setdefault("FIELD_MAX", FIELD_MAX)
-    app.url_map.converters["int"] = Int64Converter
+    app.url_map.converters["int"] = IdConverter
     app.json = DepthLimitedJSONProvider(app)
     app.before_request(cap_body)
     app.before_request(cap_fields)

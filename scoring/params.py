@@ -1,10 +1,11 @@
 """Numbers from URLs and query strings, kept inside what the database can hold.
 
-An id of 20 digits is a valid Python int but no database column holds it: SQLite and the
-PostgreSQL driver raise OverflowError (a 500). Every `<int:...>` route therefore uses
-`Int64Converter` (registered as the default `int`), which answers 404 beyond a signed 64-bit
-BIGINT; ids and page numbers read from `request.args` / `request.form` go through `to_id()`,
-`arg_int()` and `page_number()`.
+An id of 20 digits is a valid Python int but no id column holds it: SQLite raises
+OverflowError beyond 64 bits, PostgreSQL "integer out of range" beyond 2^31-1 (every id column
+is an INTEGER, PostgreSQL's int4), each a 500. Every `<int:...>` route therefore uses
+`IdConverter` (registered as the default `int`), which answers 404 beyond ID_MAX; ids and page
+numbers read from `request.args` / `request.form` go through `to_id()`, `arg_int()` and
+`page_number()`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from typing import Any
 
 from werkzeug.routing import IntegerConverter, Map
 
-INT64_MAX = 2**63 - 1
+# The largest value of an INTEGER column on PostgreSQL (int4); SQLite holds more.
+ID_MAX = 2**31 - 1
 # A page far beyond any list: (page - 1) * page size must still fit an OFFSET.
 PAGE_MAX = 1_000_000
 
@@ -33,14 +35,14 @@ def _at_most(bound: int) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-class Int64Converter(IntegerConverter):
-    """`<int:x>` limited to 0..2^63-1 unless the rule says otherwise; beyond it the URL is 404.
+class IdConverter(IntegerConverter):
+    """`<int:x>` limited to 0..ID_MAX unless the rule says otherwise; beyond it the URL is 404.
 
     The limit is in the regex, not only in `to_python`: werkzeug answers 405 instead of 404
     when a path matches a rule of another method whose converter then refuses the value.
     """
 
-    regex = _at_most(INT64_MAX)
+    regex = _at_most(ID_MAX)
 
     def __init__(
         self,
@@ -50,28 +52,28 @@ class Int64Converter(IntegerConverter):
         max: int | None = None,
         signed: bool = False,
     ) -> None:
-        low = -INT64_MAX - 1 if signed else 0
+        low = -ID_MAX - 1 if signed else 0
         super().__init__(
             map,
             fixed_digits=fixed_digits,
             min=low if min is None else builtins.max(min, low),
-            max=INT64_MAX if max is None else builtins.min(max, INT64_MAX),
+            max=ID_MAX if max is None else builtins.min(max, ID_MAX),
             signed=signed,
         )
 
 
 def to_int(raw: Any) -> int | None:
-    """A whole number 0..INT64_MAX from text ("42"), or None when it is not one."""
+    """A whole number 0..ID_MAX from text ("42"), or None when it is not one."""
     text = str(raw if raw is not None else "").strip()
-    # 19 digits hold every 64-bit value; longer text is refused before int() does any work.
-    if not text.isdigit() or not text.isascii() or len(text) > 19:
+    # Longer text than ID_MAX's digits is refused before int() does any work.
+    if not text.isdigit() or not text.isascii() or len(text) > len(str(ID_MAX)):
         return None
     value = int(text)
-    return value if value <= INT64_MAX else None
+    return value if value <= ID_MAX else None
 
 
 def to_id(raw: Any) -> int | None:
-    """A database id (1..INT64_MAX) from text, or None when it is not one."""
+    """A database id (1..ID_MAX) from text, or None when it is not one."""
     value = to_int(raw)
     return value if value else None
 

@@ -21,6 +21,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import IntegerConverter
 
 from scoring.extensions import db
+from scoring.params import ID_MAX
 from tests.security.probe import OK, Route, build_url, dry_run, routes, send
 from tests.security.test_matrix import MATRIX
 from tests.security.world import ROLES, World, build_world
@@ -225,9 +226,8 @@ def test_path_traversal_in_an_upload_name_stays_inside_the_upload_dir(
     assert not Path("/etc/cron.d/evil.pdf").exists()
 
 
-# --- numbers beyond 64 bits -------------------------------------------------------------------
+# --- ids beyond the id columns -------------------------------------------------------------------
 
-INT64_MAX = 2**63 - 1
 HUGE = 99_999_999_999_999_999_999_999
 
 
@@ -247,7 +247,7 @@ def _with_ints(app: Flask, world: World, route: Route, value: int) -> str:
     return build_url(app, route, params)
 
 
-def test_every_int_route_answers_404_beyond_64_bits_and_no_500_at_the_edge(
+def test_every_int_route_answers_404_beyond_the_id_range_and_no_500_at_the_edge(
     app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
@@ -261,7 +261,7 @@ def test_every_int_route_answers_404_beyond_64_bits_and_no_500_at_the_edge(
     with dry_run(app, monkeypatch):
         for route in int_routes:
             world.enter(client, _role_for(route.endpoint))
-            for value, wanted in ((INT64_MAX + 1, 404), (HUGE, 404), (INT64_MAX, None)):
+            for value, wanted in ((ID_MAX + 1, 404), (HUGE, 404), (ID_MAX, None)):
                 try:
                     url = _with_ints(app, world, route, value)
                 except KeyError:
@@ -287,6 +287,6 @@ def test_page_numbers_and_ids_from_text() -> None:
     for bad in (str(HUGE), "-3", "0", "abc", "", "١٢", str(PAGE_MAX + 1)):
         assert page_number({"halaman": bad}) == 1, bad
     assert page_number({"halaman": "7"}) == 7 and page_number({}) == 1
-    values = ("42", str(INT64_MAX), str(INT64_MAX + 1), "0", "-1", "4.2")
-    assert [to_id(v) for v in values] == [42, INT64_MAX, None, None, None, None]
+    values = ("42", str(ID_MAX), str(ID_MAX + 1), "0", "-1", "4.2")
+    assert [to_id(v) for v in values] == [42, ID_MAX, None, None, None, None]
     assert arg_int({"top": "0"}, "top", 3) == 0 and arg_int({"top": str(HUGE)}, "top", 3) == 3
