@@ -11,6 +11,7 @@ a deployment can tune them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
@@ -43,33 +44,38 @@ def _ip_limit() -> str:
     return str(current_app.config["LOGIN_LIMIT_IP"])
 
 
-LOGIN_KEYS = ("login-account:", "login-ip:")
+THROTTLE_KEYS = ("login-account:", "login-ip:", "password-change:")
 
 
-def _give_back_login_attempt() -> None:
-    """Undo this request's hits on the login limits (it was a successful login)."""
+def _give_back_attempt() -> None:
+    """Undo this request's hits on the throttles of this module (the attempt did not fail)."""
     strategy = limiter.limiter
     if not isinstance(strategy, FixedWindowRateLimiter):
         return
     for current in limiter.current_limits:
-        if any(str(arg).startswith(LOGIN_KEYS) for arg in current.request_args):
+        if any(str(arg).startswith(THROTTLE_KEYS) for arg in current.request_args):
             strategy.storage.incr(current.key, current.limit.get_expiry(), amount=-1)
 
 
-def _refund_success(view):  # type: ignore[no-untyped-def]
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        response = make_response(view(*args, **kwargs))
-        if request.method == "POST" and not _failed(response):
-            _give_back_login_attempt()
-        return response
+def _give_back_unless(failed: Callable[[Response], bool]):  # type: ignore[no-untyped-def]
+    """Wrap a view (inside its limits): a POST whose answer is not `failed` gives its hit back."""
 
-    return wrapper
+    def decorate(view):  # type: ignore[no-untyped-def]
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Response:
+            response = make_response(view(*args, **kwargs))
+            if request.method == "POST" and not failed(response):
+                _give_back_attempt()
+            return response
+
+        return wrapper
+
+    return decorate
 
 
 def throttled(view):  # type: ignore[no-untyped-def]
     """Decorate the login view with both limits (POST only), counted when the attempt starts."""
-    view = _refund_success(view)
+    view = _give_back_unless(_failed)(view)
     view = limiter.limit(_ip_limit, key_func=_ip_key, methods=["POST"])(view)
     return limiter.limit(_account_limit, key_func=_account_key, methods=["POST"])(view)
 
@@ -85,8 +91,8 @@ def _wrong_current_password(response: Response) -> bool:
 
 
 def change_throttled(view):  # type: ignore[no-untyped-def]
-    """Guessing the current password from a hijacked session is throttled too (only wrong
-    current passwords count, not a new password the policy refused)."""
-    return limiter.limit(
-        _account_limit, key_func=_change_key, methods=["POST"], deduct_when=_wrong_current_password
-    )(view)
+    """Guessing the current password from a hijacked session is throttled too (counted when
+    the attempt starts; only wrong current passwords stay counted, not a new password the
+    policy refused)."""
+    view = _give_back_unless(_wrong_current_password)(view)
+    return limiter.limit(_account_limit, key_func=_change_key, methods=["POST"])(view)

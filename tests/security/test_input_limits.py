@@ -172,6 +172,41 @@ def test_login_attempts_are_counted_when_they_start(
     limiter.reset()
 
 
+def test_password_change_attempts_are_counted_when_they_start(
+    app: Flask, make_user: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scoring.auth import views
+    from tests.conftest import login
+
+    monkeypatch.setitem(app.config, "LOGIN_LIMIT_ACCOUNT", "1 per minute")
+    limiter.reset()
+    user = make_user("judge")
+    tablet, laptop = app.test_client(), app.test_client()
+    for test_client in (tablet, laptop):
+        assert login(test_client, user.email, user.plain_password).status_code == 302
+    limiter.reset()
+    real, second = views.change_password, []
+
+    def attempt(test_client: FlaskClient) -> int:
+        token = csrf_token_from(test_client.get("/kata-sandi").get_data(as_text=True))
+        data = {"current": "tebak-tebakan", "new": "kuda-laut-berenang"}
+        data |= {"confirm": "kuda-laut-berenang", "csrf_token": token}
+        return test_client.post("/kata-sandi", data=data).status_code
+
+    def slow_change(*args: Any) -> Any:
+        if not second:
+            second.append(None)
+            worker = threading.Thread(target=lambda: second.append(attempt(laptop)))
+            worker.start()
+            worker.join()
+        return real(*args)
+
+    monkeypatch.setattr(views, "change_password", slow_change)
+    assert attempt(tablet) == 200
+    assert second == [None, 429]
+    limiter.reset()
+
+
 # --- body caps ----------------------------------------------------------------------------------
 
 
