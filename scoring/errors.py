@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from scoring.extensions import db
+from scoring.limits import FieldTooLong
 
 TITLES = {
     400: _l("The request could not be understood."),
@@ -97,6 +98,12 @@ def init_app(app: Flask) -> None:
             str(TITLES[400]),
             _("The input contains a character that is not allowed (NUL). Nothing was saved."),
         )
+
+    @app.errorhandler(FieldTooLong)
+    def too_long_error(error: FieldTooLong):  # type: ignore[no-untyped-def]
+        limit = int(app.config["FIELD_MAX"])
+        detail = _("A field is longer than %(n)d characters. Nothing was saved.", n=limit)
+        return _respond(422, str(TITLES[422]), detail)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]

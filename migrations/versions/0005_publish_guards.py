@@ -1,8 +1,8 @@
 """Score sheets keep the notice shown to the judge when a sheet is sent back because a
 criterion was added to the rubric after it was sent.
 
-Revision ID: 0004_publish_guards
-Revises: 0003_regions_members
+Revision ID: 0005_publish_guards
+Revises: 0004_sec_authz
 Create Date: 2026-12-07 23:55:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
-revision = '0004_publish_guards'
-down_revision = '0003_regions_members'
+revision = '0005_publish_guards'
+down_revision = '0004_sec_authz'
 branch_labels = None
 depends_on = None
 

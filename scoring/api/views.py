@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 
 from scoring.api.payload import parse_change
 from scoring.auth.decorators import role_required
+from scoring.jsonbody import json_body
 from scoring.services.errors import ScoringError
 from scoring.services.sheets import (
     InvalidSheet,
@@ -90,7 +91,7 @@ def sheet(sheet_id: int) -> Response | tuple[Response, int]:
 @role_required("judge")
 def put_sheet(sheet_id: int) -> Response | tuple[Response, int]:
     try:
-        change = parse_change(request.get_json(silent=True))
+        change = parse_change(json_body())  # size capped, depth checked
         result = save_sheet(sheet_id, current_user.id, change)
     except ScoringError as error:
         return _error(error)

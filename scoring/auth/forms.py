@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from scoring.forms import JuaraForm
+from scoring.models import User
 
-class LoginForm(FlaskForm):
+
+class LoginForm(JuaraForm):
+    model = User
+
     email = EmailField(
         _l("Email"),
         validators=[
@@ -24,11 +28,11 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(JuaraForm):
     submit = SubmitField(_l("Log out"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(JuaraForm):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired(_l("Enter your current password.")), Length(max=200)],
@@ -50,5 +54,5 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField(_l("Change password"))
 
 
-class SignOutEverywhereForm(FlaskForm):
+class SignOutEverywhereForm(JuaraForm):
     submit = SubmitField(_l("Log out everywhere"))

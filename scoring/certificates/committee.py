@@ -33,7 +33,9 @@ from scoring.certificates.settings import get_settings, update_settings
 from scoring.certificates.views import bp
 from scoring.committee.views import validate_or_flash
 from scoring.extensions import db
+from scoring.limits import accepts_files
 from scoring.models import Certificate, Event, Job
+from scoring.params import arg_id
 from scoring.services.errors import ScoringError
 from scoring.services.membership import visible_event_ids
 
@@ -85,6 +87,7 @@ def event(event_id: int) -> str:
 
 
 @bp.route(f"{PREFIX}/<int:event_id>/pengaturan", methods=["GET", "POST"])
+@accepts_files
 @role_required(*COMMITTEE)
 def settings(event_id: int) -> str | Response:
     event = _event_or_404(event_id)
@@ -152,8 +155,7 @@ def issue_all(event_id: int) -> Response:
     _event_or_404(event_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    scope = request.form.get("category_id", "")
-    category_id = int(scope) if scope.isdigit() else None
+    category_id = arg_id(request.form, "category_id")
     try:
         job = start_issue_all(event_id, category_id, current_user.id)
     except ScoringError as error:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from scoring.core.numbering import DEFAULT_PATTERN
 from scoring.formfields import IndonesianDateField
+from scoring.forms import JuaraForm
+from scoring.models import Certificate, CertificateSettings
 
 
-class AccessCodeForm(FlaskForm):
+class AccessCodeForm(JuaraForm):
     code = StringField(
         _l("Access code"),
         validators=[DataRequired(_l("Enter the access code.")), Length(max=40)],
@@ -25,7 +28,11 @@ class AccessCodeForm(FlaskForm):
     )
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(JuaraForm):
+    model = CertificateSettings
+    # A NIP may be typed with spaces; it is stored as its 18 digits.
+    columns: ClassVar[dict[str, Any]] = {"signer_nip": None}
+
     title = StringField(
         _l("Title"), validators=[DataRequired(_l("Enter the certificate title.")), Length(max=120)]
     )
@@ -74,7 +81,9 @@ class SettingsForm(FlaskForm):
     remove_background = BooleanField(_l("Remove the background image"))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(JuaraForm):
+    columns: ClassVar[dict[str, Any]] = {"reason": Certificate.revoke_reason}
+
     reason = StringField(
         _l("Reason"),
         validators=[
@@ -84,5 +93,5 @@ class RevokeForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(JuaraForm):
     """A button that only needs the CSRF token (issue all, reissue)."""

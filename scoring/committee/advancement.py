@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from scoring.auth.decorators import role_required
 from scoring.committee.views import COMMITTEE, bp, error_text, flash_error, get_or_404
 from scoring.models import Stage
+from scoring.params import arg_id
 from scoring.services import advancement
 from scoring.services.errors import ScoringError
 
@@ -102,14 +103,14 @@ def stage_advancement_apply(stage_id: int) -> Response:
 @role_required(*COMMITTEE)
 def stage_advancement_set(stage_id: int) -> Response:
     stage = get_or_404(Stage, stage_id)
-    raw_entry = request.form.get("entry_id", "")
+    entry_id = arg_id(request.form, "entry_id")
     choice = request.form.get("advances", "")
-    if not raw_entry.isdigit() or choice not in ("1", "0"):
+    if entry_id is None or choice not in ("1", "0"):
         flash(_("Choose whether the entry advances."), "danger")
     else:
         try:
             advancement.set_advancement(
-                stage.id, int(raw_entry), choice == "1", request.form.get("reason", "")
+                stage.id, entry_id, choice == "1", request.form.get("reason", "")
             )
         except ScoringError as error:
             flash_error(error)

@@ -18,6 +18,7 @@ from scoring.committee.views import (
     validate_or_flash,
 )
 from scoring.models import Assignment, ConflictOfInterest, Stage
+from scoring.params import to_id
 from scoring.services.assignment_board import Board, stage_board
 from scoring.services.assignments import (
     AssignmentRefused,
@@ -130,8 +131,7 @@ def stage_assignment_add(stage_id: int) -> Response:
 
 
 def _int(raw: list[str] | None) -> int | None:
-    value = (raw or [""])[0]
-    return int(value) if str(value).isdigit() else None
+    return to_id((raw or [""])[0])
 
 
 @bp.route("/penugasan/<int:assignment_id>/hapus", methods=["POST"])

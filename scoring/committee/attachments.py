@@ -9,12 +9,14 @@ from werkzeug.wrappers import Response
 from scoring.auth.decorators import role_required
 from scoring.committee.forms_entries import ActionForm, AttachmentForm
 from scoring.committee.views import COMMITTEE, bp, error_text, get_or_404, validate_or_flash
+from scoring.limits import accepts_files
 from scoring.models import Attachment, Entry
 from scoring.services.attachments import delete_attachment, save_attachment
 from scoring.services.errors import ScoringError
 
 
 @bp.route("/peserta/<int:entry_id>/berkas", methods=["POST"])
+@accepts_files
 @role_required(*COMMITTEE)
 def attachment_upload(entry_id: int) -> Response:
     entry = get_or_404(Entry, entry_id)

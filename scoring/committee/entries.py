@@ -21,6 +21,7 @@ from scoring.committee.forms_entries import (
 )
 from scoring.committee.views import COMMITTEE, bp, error_text, flash_error, get_or_404
 from scoring.formatting import format_bytes, mask_nik
+from scoring.limits import accepts_files
 from scoring.models import Category, Entry
 from scoring.services import stash
 from scoring.services.attachments import attachments_for_entry
@@ -236,6 +237,7 @@ def _import_rows(category_id: int) -> list[dict[str, Any]] | None:
 
 
 @bp.route("/kategori/<int:category_id>/impor", methods=["GET", "POST"])
+@accepts_files
 @role_required(*COMMITTEE)
 def entries_import(category_id: int) -> str | Response:
     category = get_or_404(Category, category_id)

@@ -7,11 +7,9 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     RadioField,
@@ -25,6 +23,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from scoring.formfields import IndonesianDateField
+from scoring.forms import JuaraForm, JuaraSubform
+from scoring.models import Category, Criterion, Event, Stage
 from scoring.models.event import BAND_LABEL_MAX
 
 BAND_ROWS = 6
@@ -59,7 +59,9 @@ class NumberField(FloatField):
         return text.replace(".", ",") if str(get_locale() or "id") == "id" else text
 
 
-class EventForm(FlaskForm):
+class EventForm(JuaraForm):
+    model = Event
+
     name = StringField(
         _l("Name of the event"),
         validators=[DataRequired(_l("Enter the name of the event.")), Length(max=300)],
@@ -85,7 +87,9 @@ class EventForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class CopyEventForm(FlaskForm):
+class CopyEventForm(JuaraForm):
+    model = Event
+
     name = StringField(
         _l("Name of the new event"),
         validators=[DataRequired(_l("Enter the name of the event.")), Length(max=300)],
@@ -96,7 +100,9 @@ class CopyEventForm(FlaskForm):
     submit = SubmitField(_l("Copy the event"))
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(JuaraForm):
+    model = Category
+
     name = StringField(
         _l("Name of the category"),
         validators=[DataRequired(_l("Enter the name of the category.")), Length(max=200)],
@@ -117,7 +123,9 @@ class CategoryForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class StageForm(FlaskForm):
+class StageForm(JuaraForm):
+    model = Stage
+
     name = StringField(
         _l("Name of the stage"),
         validators=[DataRequired(_l("Enter the name of the stage.")), Length(max=200)],
@@ -138,7 +146,7 @@ class StageForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class BandForm(Form):
+class BandForm(JuaraSubform):
     band_min = NumberField(_l("From"), validators=[Optional()])
     band_max = NumberField(_l("To"), validators=[Optional()])
     descriptor = StringField(
@@ -153,7 +161,9 @@ class BandForm(Form):
     )
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(JuaraForm):
+    model = Criterion
+
     name = StringField(
         _l("Name of the criterion"),
         validators=[DataRequired(_l("Enter the name of the criterion.")), Length(max=200)],
@@ -195,7 +205,7 @@ class CriterionForm(FlaskForm):
             fields.descriptor.data = band["label"]
 
 
-class ReopenRubricForm(FlaskForm):
+class ReopenRubricForm(JuaraForm):
     reason = TextAreaField(
         _l("Why must the rubric change?"),
         validators=[DataRequired(_l("Write why the rubric must change.")), Length(max=1000)],

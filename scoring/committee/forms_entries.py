@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
+from scoring.forms import JuaraForm
+from scoring.models import Attachment, Entry
 from scoring.models.attachment import ATTACHMENT_KINDS
 
 # Form field -> spreadsheet column, so the service's problems land beside the right field.
@@ -29,9 +32,11 @@ KIND_LABELS = {
 }
 
 
-class ContactFields(FlaskForm):
+class ContactFields(JuaraForm):
     """An entry's contact person and the privacy consent: the committee's entry form and the
     regional operator's registration form share them (templates render fields by name)."""
+
+    model = Entry
 
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
     contact_phone = StringField(
@@ -48,6 +53,9 @@ class ContactFields(FlaskForm):
 
 
 class EntryForm(ContactFields):
+    # A NIK may be typed with spaces or dots; it is stored as its 16 digits.
+    columns: ClassVar[dict[str, Any]] = {"nik": None}
+
     name = StringField(
         _l("Name of the entry"),
         validators=[DataRequired(_l("Enter the entry's name.")), Length(max=200)],
@@ -67,7 +75,7 @@ class EntryForm(ContactFields):
     submit = SubmitField(_l("Save"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(JuaraForm):
     file = FileField(
         _l("Spreadsheet (XLSX or CSV)"),
         validators=[FileRequired(_l("Choose a file."))],
@@ -76,7 +84,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Check the file"))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(JuaraForm):
     mode = RadioField(
         _l("What to save"),
         choices=[("all", _l("All rows")), ("valid", _l("Only the valid rows"))],
@@ -84,7 +92,9 @@ class ConfirmImportForm(FlaskForm):
     )
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(JuaraForm):
+    model = Attachment
+
     kind = SelectField(
         _l("Kind of document"),
         choices=[(kind, KIND_LABELS[kind]) for kind in ATTACHMENT_KINDS],
@@ -99,5 +109,5 @@ class AttachmentForm(FlaskForm):
     submit = SubmitField(_l("Upload"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(JuaraForm):
     """A button that posts: only the CSRF token."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     EmailField,
@@ -17,8 +16,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from scoring.forms import JuaraForm
+from scoring.models import ConflictOfInterest, User
 
-class JudgeForm(FlaskForm):
+
+class JudgeForm(JuaraForm):
+    model = User
+
     name = StringField(
         _l("Full name with titles"),
         validators=[DataRequired(_l("Enter the judge's name.")), Length(max=200)],
@@ -32,7 +36,7 @@ class JudgeForm(FlaskForm):
     submit = SubmitField(_l("Create the account"))
 
 
-class JudgeImportForm(FlaskForm):
+class JudgeImportForm(JuaraForm):
     file = FileField(
         _l("Spreadsheet (XLSX or CSV)"),
         validators=[FileRequired(_l("Choose a file."))],
@@ -46,7 +50,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class GenerateForm(FlaskForm):
+class GenerateForm(JuaraForm):
     mode = RadioField(
         _l("How to assign"),
         choices=[
@@ -69,13 +73,15 @@ class GenerateForm(FlaskForm):
     submit = SubmitField(_l("Generate the assignments"))
 
 
-class AddAssignmentForm(FlaskForm):
+class AddAssignmentForm(JuaraForm):
     entry_id = SelectField(_l("Entry"), coerce=int, validate_choice=True)
     judge_id = SelectField(_l("Judge"), coerce=int, validate_choice=True)
     submit = SubmitField(_l("Assign"))
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(JuaraForm):
+    model = ConflictOfInterest
+
     judge_id = SelectField(_l("Judge"), coerce=int, validate_choice=True)
     entry_id = SelectField(_l("Entry"), coerce=int, validate_choice=True)
     reason = StringField(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     IntegerField,
@@ -19,9 +20,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from scoring.formfields import IndonesianDateTimeField
+from scoring.forms import JuaraForm
+from scoring.models import Registration, RegistrationExtension, RequiredDocument, User
 
 
-class WindowForm(FlaskForm):
+class WindowForm(JuaraForm):
     opens_at = IndonesianDateTimeField(
         _l("Opens"), validators=[InputRequired(_l("Enter a date and time."))]
     )
@@ -35,7 +38,9 @@ class WindowForm(FlaskForm):
     submit = SubmitField(_l("Save the window"))
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(JuaraForm):
+    model = RegistrationExtension
+
     region_id = SelectField(_l("Region"), coerce=int, validate_choice=True)
     closes_at = IndonesianDateTimeField(
         _l("New closing time"),
@@ -48,7 +53,9 @@ class ExtensionForm(FlaskForm):
     submit = SubmitField(_l("Extend for this region"))
 
 
-class RequirementForm(FlaskForm):
+class RequirementForm(JuaraForm):
+    model = RequiredDocument
+
     name = StringField(
         _l("Required document"),
         validators=[DataRequired(_l("Enter the document's name.")), Length(max=200)],
@@ -70,7 +77,9 @@ class RequirementForm(FlaskForm):
     submit = SubmitField(_l("Add"))
 
 
-class OperatorForm(FlaskForm):
+class OperatorForm(JuaraForm):
+    model = User
+
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)])
     email = EmailField(
         _l("Email"), validators=[DataRequired(_l("Enter a valid email.")), Length(max=254)]
@@ -79,7 +88,7 @@ class OperatorForm(FlaskForm):
     submit = SubmitField(_l("Create the operator"))
 
 
-class InviteForm(FlaskForm):
+class InviteForm(JuaraForm):
     region_id = SelectField(_l("Region"), coerce=int, validate_choice=True)
     days = IntegerField(
         _l("Valid for (days)"), default=7, validators=[InputRequired(), NumberRange(min=1, max=60)]
@@ -87,7 +96,9 @@ class InviteForm(FlaskForm):
     submit = SubmitField(_l("Create an invitation link"))
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(JuaraForm):
+    columns: ClassVar[dict[str, Any]] = {"reason": Registration.review_reason}
+
     outcome = RadioField(
         _l("Decision"),
         choices=[

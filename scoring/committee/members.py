@@ -6,19 +6,21 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Length
 
 from scoring.auth.decorators import role_required
 from scoring.committee.views import COMMITTEE, bp, flash_error
-from scoring.models import EventMember
+from scoring.forms import JuaraForm
+from scoring.models import EventMember, User
 from scoring.services import membership
 from scoring.services.errors import ScoringError
 
 
-class MemberForm(FlaskForm):
+class MemberForm(JuaraForm):
+    model = User
+
     email = EmailField(
         _l("Email of a committee account"), validators=[DataRequired(), Length(max=254)]
     )
@@ -53,7 +55,7 @@ def add_member(event_id: int) -> Response:
 @bp.route("/acara/<int:event_id>/anggota/<int:user_id>/hapus", methods=["POST"])
 @role_required(*COMMITTEE)
 def remove_member(event_id: int, user_id: int) -> Response:
-    if FlaskForm().validate_on_submit():
+    if JuaraForm().validate_on_submit():
         try:
             name = membership.remove_member(event_id, user_id)
         except ScoringError as error:

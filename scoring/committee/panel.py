@@ -12,6 +12,7 @@ from scoring.auth.decorators import role_required
 from scoring.committee.forms_entries import ActionForm
 from scoring.committee.forms_panel import JudgeForm, JudgeImportForm
 from scoring.committee.views import COMMITTEE, bp, error_text, flash_error, get_or_404
+from scoring.limits import accepts_files
 from scoring.models import User
 from scoring.services import stash
 from scoring.services.entries import region_choices
@@ -79,6 +80,7 @@ def judge_new() -> Response | tuple[str, int]:
 
 
 @bp.route("/juri/impor", methods=["POST"])
+@accepts_files
 @role_required(*COMMITTEE)
 def judges_import() -> Response | tuple[str, int]:
     form = JudgeImportForm(prefix="many")

@@ -8,18 +8,18 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from scoring.auth.decorators import role_required
 from scoring.committee.views import COMMITTEE, bp, flash_error, get_or_404
+from scoring.forms import JuaraForm
 from scoring.models import Entry
 from scoring.services import privacy
 from scoring.services.errors import ScoringError
 
 
-class EraseForm(FlaskForm):
+class EraseForm(JuaraForm):
     kind = RadioField(
         _l("Why"),
         choices=[
@@ -40,7 +40,7 @@ class EraseForm(FlaskForm):
 def personal_export(entry_id: int) -> Response:
     """The entry's person data as a JSON download (a POST: every export is audited)."""
     get_or_404(Entry, entry_id)
-    if not FlaskForm().validate_on_submit():
+    if not JuaraForm().validate_on_submit():
         flash(_("The form expired or was sent from elsewhere. Reload the page and try again."))
         return redirect(url_for(".entry_edit", entry_id=entry_id))
     data = privacy.export_personal_data(entry_id)

@@ -31,6 +31,7 @@ from scoring.models import (
     RequiredDocument,
 )
 from scoring.orm import utcnow
+from scoring.params import arg_id
 from scoring.services import stash
 from scoring.services.errors import ScoringError
 from scoring.services.operators import create_invitation, create_operator, list_operators
@@ -165,7 +166,7 @@ def registration_requirement_add(category_id: int) -> Response:
 def registration_requirement_remove(category_id: int) -> Response:
     # The document's id travels in the form: the central membership check knows the category.
     category = get_or_404(Category, category_id)
-    document = db.session.get(RequiredDocument, request.form.get("document_id", type=int) or 0)
+    document = db.session.get(RequiredDocument, arg_id(request.form, "document_id") or 0)
     if document is None or document.category_id != category.id:
         flash(_("Document not found."), "danger")  # a stale page: say so, lose nothing
     elif ActionForm().validate_on_submit():

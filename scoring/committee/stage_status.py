@@ -10,20 +10,20 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, HiddenField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from scoring.auth.decorators import role_required
 from scoring.committee.views import COMMITTEE, bp, flash_error, get_or_404
+from scoring.forms import JuaraForm
 from scoring.models import Stage
 from scoring.services import stages as stage_service
 from scoring.services.errors import ScoringError
 from scoring.services.structure import published_version
 
 
-class ReopenScoringForm(FlaskForm):
+class ReopenScoringForm(JuaraForm):
     reason = TextAreaField(
         _l("Why must scoring open again?"),
         validators=[

@@ -15,14 +15,14 @@ from scoring.auth.decorators import role_required
 from scoring.committee.entries import _reveal
 from scoring.committee.views import COMMITTEE, bp, flash_error, get_or_404
 from scoring.models import Entry, Event
+from scoring.params import arg_int
 from scoring.services import tiered, tiered_lookup
 from scoring.services.errors import ScoringError
 from scoring.services.membership import can_open_event
 
 
 def _int_arg(values: dict, name: str, default: int | None = None) -> int | None:
-    raw = (values.get(name) or "").strip()
-    return int(raw) if raw.isdigit() else default
+    return arg_int(values, name, default)
 
 
 @bp.app_template_global("entry_origin")

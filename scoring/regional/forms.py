@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from scoring.committee.forms_entries import ContactFields
+from scoring.forms import JuaraForm
+from scoring.models import Registration, User
 from scoring.services.accounts import MIN_PASSWORD_LENGTH
 
 # Service problem column -> form field, so each message lands beside its field.
@@ -23,6 +26,8 @@ FIELD_OF_COLUMN = {
 
 
 class RegistrationForm(ContactFields):
+    columns: ClassVar[dict[str, Any]] = {"consent_by": Registration.consent_by}
+
     name = StringField(
         _l("Name of the entry"),
         validators=[DataRequired(_l("Enter the entry's name.")), Length(max=200)],
@@ -33,7 +38,7 @@ class RegistrationForm(ContactFields):
     submit = SubmitField(_l("Save"))
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(JuaraForm):
     file = FileField(
         _l("File"),
         validators=[FileRequired(_l("Choose a file."))],
@@ -42,12 +47,14 @@ class DocumentForm(FlaskForm):
     submit = SubmitField(_l("Upload"))
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(JuaraForm):
     confirm = BooleanField(_l("I confirm that the data and documents are correct and complete"))
     submit = SubmitField(_l("Send to the committee"))
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(JuaraForm):
+    model = User
+
     name = StringField(
         _l("Your name"), validators=[DataRequired(_l("Enter a name.")), Length(max=200)]
     )

@@ -13,6 +13,7 @@ from scoring.auth.decorators import role_required
 from scoring.auth.views import start_session
 from scoring.committee.views import error_text, flash_error, validate_or_flash
 from scoring.extensions import db
+from scoring.limits import accepts_files
 from scoring.models import Category, Event, Registration
 from scoring.orm import utcnow
 from scoring.regional.forms import (
@@ -142,6 +143,7 @@ def registration(registration_id: int) -> str | Response:
 
 
 @bp.route("/pendaftaran/<int:registration_id>/dokumen/<int:requirement_id>", methods=["POST"])
+@accepts_files
 @role_required("regional")
 def upload(registration_id: int, requirement_id: int) -> Response:
     op = _operator()

@@ -23,6 +23,7 @@ from scoring.formfields import parse_day
 from scoring.i18n import _display_zone
 from scoring.models import Assignment, AuditEvent, Category, Entry, Event, ScoreSheet, User
 from scoring.models.decision import StageDecision
+from scoring.params import arg_id, page_number
 from scoring.results.views import bp
 from scoring.services.account_scope import current_account_filter
 from scoring.services.membership import visible_event_ids
@@ -90,7 +91,7 @@ def _refuse_audit_changes(session: Session, _context: Any, _instances: Any) -> N
 
 
 def _int(name: str) -> int | None:
-    return request.args.get(name, type=int)
+    return arg_id(request.args, name)
 
 
 def _date(name: str) -> dt.date | None:
@@ -159,7 +160,7 @@ def audit_log() -> str:
         "start": _date("dari"),
         "end": _date("sampai"),
     }
-    page = max(_int("halaman") or 1, 1)
+    page = page_number(request.args)
     # Event membership: a committee account reads only the trail of its own events.
     visible = visible_event_ids(current_user)
     if visible is not None and filters["event_id"] and filters["event_id"] not in visible:

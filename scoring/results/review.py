@@ -17,6 +17,7 @@ from scoring.formfields import parse_day_time
 from scoring.i18n import format_number
 from scoring.models import Category, Entry, Event
 from scoring.models.results import ResultSnapshot
+from scoring.params import arg_id
 from scoring.results import readings
 from scoring.results.compute import DEFAULT_METHOD, METHODS
 from scoring.results.reviewing import review_category
@@ -166,7 +167,7 @@ def unpublish(category_id: int) -> Response:
 @bp.route("/panitia/hasil/kategori/<int:category_id>/tanda", methods=["POST"])
 @role_required(*COMMITTEE)
 def acknowledge(category_id: int) -> Response:
-    judge_id = request.form.get("judge_id", type=int)
+    judge_id = arg_id(request.form, "judge_id")
     try:
         if judge_id is None:
             raise InvalidInput("Unknown flag.")

@@ -18,11 +18,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.routing import IntegerConverter
 
 from scoring.extensions import db
-from tests.security.probe import OK, build_url, dry_run, routes
+from scoring.params import ID_MAX
+from tests.security.probe import OK, Route, build_url, dry_run, routes, send
 from tests.security.test_matrix import MATRIX
-from tests.security.world import ROLES, build_world
+from tests.security.world import ROLES, World, build_world
 
 SCRIPT = "<script>alert('x')</script>"
 BAD_VALUES = {
@@ -121,6 +123,9 @@ BAD_BODIES: dict[str, Any] = {
     "nan": b'{"scores": {"{c}": NaN}}',
     "infinity": b'{"scores": {"{c}": 1e999}}',
     "deeply nested": b"[" * 100_000,
+    "nested 50,000 deep": b"[" * 50_000 + b"]" * 50_000,
+    "objects nested 50,000 deep": b'{"a": ' * 50_000 + b"1" + b"}" * 50_000,
+    "33 levels": b'{"scores": {"{c}": ' + b"[" * 31 + b"1" + b"]" * 31 + b"}}",
     "not utf-8": b'{"comments": {"{c}": "\xff\xfe"}}',
 }
 
@@ -136,6 +141,8 @@ def test_sheet_api_refuses_bad_bodies_and_keeps_the_saved_scores(
         world = build_world(str(tmp_path))
     client: FlaskClient = app.test_client()
     world.enter(client, "judge")
+    # With the CSRF token, so that the body itself is what gets refused.
+    client.environ_base["HTTP_X_CSRFTOKEN"] = client.get("/api/v1/session").get_json()["csrf_token"]
     url = f"/api/v1/sheets/{world.params['sheet_id']}"
     before = client.get(url).get_json()
     criterion = str(before["criteria"][0]["id"]) if "criteria" in before else "1"
@@ -152,6 +159,9 @@ def test_sheet_api_refuses_bad_bodies_and_keeps_the_saved_scores(
     assert 400 <= response.status_code < 500, response.get_data(as_text=True)
     answer = response.get_json()
     assert answer and answer.get("message"), "a JSON error with a message"
+    assert "kedaluwarsa" not in answer["message"], "refused by CSRF, not for its body"
+    if "nested" in case or "levels" in case:
+        assert response.status_code == 422 and "32" in answer["message"]
     assert client.get(url).get_json() == before  # nothing saved was lost
 
 
@@ -214,3 +224,69 @@ def test_path_traversal_in_an_upload_name_stays_inside_the_upload_dir(
     for name in stored:
         assert (uploads / name).resolve().parent == uploads
     assert not Path("/etc/cron.d/evil.pdf").exists()
+
+
+# --- ids beyond the id columns -------------------------------------------------------------------
+
+HUGE = 99_999_999_999_999_999_999_999
+
+
+def _int_routes(app: Flask) -> list[Route]:
+    return [
+        route
+        for route in routes(app)
+        if any(isinstance(c, IntegerConverter) for c in route.rule._converters.values())
+    ]
+
+
+def _with_ints(app: Flask, world: World, route: Route, value: int) -> str:
+    params = dict(world.url_params(route.endpoint))
+    for name, converter in route.rule._converters.items():
+        if isinstance(converter, IntegerConverter):
+            params[name] = value
+    return build_url(app, route, params)
+
+
+def test_every_int_route_answers_404_beyond_the_id_range_and_no_500_at_the_edge(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    with app.app_context():
+        world = build_world(app.config["UPLOAD_DIR"])
+    client = app.test_client()
+    int_routes = _int_routes(app)
+    assert len(int_routes) >= 60, f"only {len(int_routes)} int routes: the walk is broken"
+    problems = []
+    with dry_run(app, monkeypatch):
+        for route in int_routes:
+            world.enter(client, _role_for(route.endpoint))
+            for value, wanted in ((ID_MAX + 1, 404), (HUGE, 404), (ID_MAX, None)):
+                try:
+                    url = _with_ints(app, world, route, value)
+                except KeyError:
+                    continue  # a route whose other ids the world lacks: test_matrix reports it
+                status = send(client, route, url).status_code
+                if status >= 500 or (wanted and status != wanted):
+                    problems.append(f"{route.method} {url} → {status}")
+    assert problems == [], "\n".join(["", *problems])
+
+
+def test_ids_and_page_numbers_in_the_query_string_never_overflow(
+    client: FlaskClient, login_as: Any
+) -> None:
+    login_as("admin")
+    for query in (f"halaman={HUGE}", f"acara={HUGE}&juri={HUGE}&peserta={HUGE}", "halaman=-3"):
+        response = client.get(f"/panitia/audit?{query}")
+        assert response.status_code == 200, query
+
+
+def test_page_numbers_and_ids_from_text() -> None:
+    from scoring.params import PAGE_MAX, arg_int, page_number, to_id
+
+    for bad in (str(HUGE), "-3", "0", "abc", "", "١٢", str(PAGE_MAX + 1)):
+        assert page_number({"halaman": bad}) == 1, bad
+    assert page_number({"halaman": "7"}) == 7 and page_number({}) == 1
+    values = ("42", str(ID_MAX), str(ID_MAX + 1), "0", "-1", "4.2")
+    assert [to_id(v) for v in values] == [42, ID_MAX, None, None, None, None]
+    assert arg_int({"top": "0"}, "top", 3) == 0 and arg_int({"top": str(HUGE)}, "top", 3) == 3
