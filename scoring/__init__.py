@@ -25,7 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     config.validate(app.config)
 
-    from scoring import database, errors, headers, i18n, observability, security
+    from scoring import database, errors, headers, i18n, observability, security, session_cookie
     from scoring.extensions import babel, csrf, db, login_manager, migrate
 
     app.config["SQLALCHEMY_DATABASE_URI"] = database.normalise_database_url(
@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     database.install_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(_project_path("migrations")))
+    session_cookie.init_app(app)  # no re-signing of an unchanged cookie (issue 16)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)

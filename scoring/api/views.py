@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 from scoring.api.payload import parse_change
 from scoring.auth.decorators import role_required
 from scoring.extensions import login_manager
+from scoring.ratelimit import limiter
 from scoring.security import session_identity
 from scoring.services.errors import ScoringError
 from scoring.services.sheet_save import SessionEnded
@@ -27,6 +28,9 @@ from scoring.services.sheets import (
 from scoring.services.worklist import judge_sheet_refs, load_sheet
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Only logged-in judges reach it, and a venue of tablets behind one address must never see 429
+# for a save: the general (default and application-wide) limits do not count the API.
+limiter.exempt(bp)
 
 ERROR_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid", 423: "locked"}
 
