@@ -22,6 +22,7 @@ run() {
   local label=$1 dir=$2
   shift 2
   echo "## $label $(git -C "$dir" rev-parse --short HEAD) | before: $(uptime)"
+  (cd "$dir" && "$python" "$root/bench/save_cost.py")
   (cd "$dir" && "$python" bench/load.py "$@")
   echo "## $label | after: $(uptime)"
 }

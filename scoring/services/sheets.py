@@ -1,11 +1,11 @@
 """Saving, submitting and reopening score sheets: the promise that every score lands once.
 
-`save_sheet` is what PUT /api/v1/sheets/<id> calls (docs/api.md). In one transaction that
-holds the sheet's write lock (`get_for_update`: SELECT ... FOR UPDATE on PostgreSQL, BEGIN
-IMMEDIATE on SQLite) it recognises a replayed submission, checks the version the tablet built
-on, writes the values, bumps the version, logs the submission and writes one audit row. Two
-devices saving at once therefore queue on the lock; the second one sees the first one's
-version and gets a conflict instead of silently overwriting it.
+`save_sheet` is what PUT /api/v1/sheets/<id> calls (docs/api.md). It recognises a replayed
+submission, checks the version the tablet built on, writes the values, bumps the version, logs
+the submission and writes one audit row, all in one write transaction guarded by a version
+compare-and-set (scoring/services/sheet_save.py). Two devices saving at once therefore can
+never both win; the second one sees the first one's version and gets a conflict instead of
+silently overwriting it. This module holds the shapes, the errors and the value checks.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from scoring.database import committing, get_for_update
 from scoring.extensions import db
 from scoring.i18n import format_number
 from scoring.models import (
-    Criterion,
     ScoreSheet,
 )
 from scoring.services import audit
@@ -135,7 +134,8 @@ def _number(value: float) -> str:
     return format_number(value, 0 if float(value).is_integer() else 2)
 
 
-def _validate(change: SheetChange, criteria: dict[int, Criterion]) -> None:
+def _validate(change: SheetChange, criteria: dict[int, Any]) -> None:
+    """Values against the criteria (anything with id, min_score, max_score: a CriterionView)."""
     fields: dict[str, Any] = {}
     for criterion_id, value in change.scores.items():
         key = f"scores.{criterion_id}"
