@@ -9,10 +9,11 @@ object graph.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.engine import Connection
 
 from scoring.models import (
@@ -75,9 +76,11 @@ class Snapshot:
     caller: tuple[str, bool, int] | None  # role, active, session_version
 
 
-def sheet_query(sheet_id: int, submission_id: str, caller_id: int, locked: bool) -> Any:
-    """The joined read; `locked`: FOR UPDATE of the sheet row (PostgreSQL; SQLite ignores it
-    and is locked by BEGIN IMMEDIATE)."""
+@functools.cache
+def sheet_query(locked: bool) -> Any:
+    """The joined read, built once (a statement object memoises its cache key); parameters
+    `sheet_id`, `submission_id`, `caller_id`. `locked`: FOR UPDATE of the sheet row
+    (PostgreSQL; SQLite ignores it and is locked by BEGIN IMMEDIATE)."""
     query = (
         select(*COLUMNS)
         .select_from(ScoreSheet)
@@ -90,9 +93,9 @@ def sheet_query(sheet_id: int, submission_id: str, caller_id: int, locked: bool)
         .join(Event, Event.id == Category.event_id)
         .outerjoin(Criterion, Criterion.stage_id == Stage.id)
         .outerjoin(Score, and_(Score.sheet_id == ScoreSheet.id, Score.criterion_id == Criterion.id))
-        .outerjoin(SheetSubmission, SheetSubmission.submission_id == submission_id)
-        .outerjoin(caller_t, caller_t.c.id == caller_id)
-        .where(ScoreSheet.id == sheet_id)
+        .outerjoin(SheetSubmission, SheetSubmission.submission_id == bindparam("submission_id"))
+        .outerjoin(caller_t, caller_t.c.id == bindparam("caller_id"))
+        .where(ScoreSheet.id == bindparam("sheet_id"))
         .order_by(Criterion.position)
     )
     return query.with_for_update(of=ScoreSheet.__table__) if locked else query
@@ -102,7 +105,8 @@ def read_sheet(
     conn: Connection, sheet_id: int, submission_id: str, caller_id: int, locked: bool
 ) -> Snapshot | None:
     """The sheet as the save sees it, or None when there is no such sheet."""
-    rows = conn.execute(sheet_query(sheet_id, submission_id, caller_id, locked)).all()
+    parameters = {"sheet_id": sheet_id, "submission_id": submission_id, "caller_id": caller_id}
+    rows = conn.execute(sheet_query(locked), parameters).all()
     if not rows:
         return None
     first = rows[0]

@@ -17,11 +17,12 @@ rows of docs/api.md do not depend on which path ran.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, insert, update
+from sqlalchemy import bindparam, exists, insert, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -172,6 +173,7 @@ def _plan(sheet: SheetView, change: SheetChange, judge_id: int) -> Plan:
     return Plan(view, sheet.version, changed, scores, audit)
 
 
+@functools.cache
 def _upsert(dialect: str) -> Any:
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
@@ -184,6 +186,40 @@ def _upsert(dialect: str) -> Any:
     )
 
 
+@functools.cache
+def _compare_and_set(changed: bool, check_session: bool) -> Any:
+    """Built once: a statement object memoises its cache key, so executing it again costs
+    no rebuilding of the expression (a third of the save's CPU when built per call)."""
+    guards = [
+        ScoreSheet.id == bindparam("sheet_id"),
+        ScoreSheet.version == bindparam("base_version"),
+        ScoreSheet.status == "draft",
+        exists().where(Stage.id == bindparam("stage_id"), Stage.status == "open"),
+    ]
+    if check_session:
+        guards.append(
+            exists().where(
+                User.id == bindparam("judge_id"),
+                User.active.is_(True),
+                User.session_version == bindparam("session_version"),
+            )
+        )
+    if changed:
+        values: dict[str, Any] = {
+            "version": bindparam("new_version"),
+            "status": bindparam("new_status"),
+            "submitted_at": bindparam("new_submitted_at", type_=ScoreSheet.submitted_at.type),
+            "last_submission_id": bindparam("new_submission_id"),
+        }
+    else:  # nothing changes, but the row is still locked and compared
+        values = {"updated_at": ScoreSheet.updated_at}
+    return update(sheet_t).where(*guards).values(values)
+
+
+AUDIT_INSERT = insert(AuditEvent.__table__)
+SUBMISSION_INSERT = insert(SheetSubmission.__table__)
+
+
 def _apply(
     conn: Connection,
     plan: Plan,
@@ -194,37 +230,31 @@ def _apply(
 ) -> bool:
     """The writes, in the caller's write transaction; False if the sheet moved since the read."""
     sheet = plan.view
-    guards = [
-        ScoreSheet.id == sheet.id,
-        ScoreSheet.version == plan.base_version,
-        ScoreSheet.status == "draft",
-        exists().where(Stage.id == sheet.stage_id, Stage.status == "open"),
-    ]
+    params: dict[str, Any] = {
+        "sheet_id": sheet.id,
+        "base_version": plan.base_version,
+        "stage_id": sheet.stage_id,
+    }
     if session is not None:
-        guards.append(
-            exists().where(
-                User.id == judge_id, User.active.is_(True), User.session_version == session
-            )
-        )
+        params.update(judge_id=judge_id, session_version=session)
     if plan.changed:
-        values: dict[str, Any] = {
-            "version": sheet.version,
-            "status": sheet.status,
-            "submitted_at": sheet.submitted_at,
-            "last_submission_id": change.submission_id,
-        }
-    else:  # nothing changes, but the row is still locked and compared
-        values = {"updated_at": ScoreSheet.updated_at}
-    if conn.execute(update(sheet_t).where(*guards).values(values)).rowcount != 1:
+        params.update(
+            new_version=sheet.version,
+            new_status=sheet.status,
+            new_submitted_at=sheet.submitted_at,
+            new_submission_id=change.submission_id,
+        )
+    statement = _compare_and_set(plan.changed, session is not None)
+    if conn.execute(statement, params).rowcount != 1:
         return False
     if plan.scores:
         conn.execute(
             _upsert(conn.dialect.name), [{"sheet_id": sheet.id, **row} for row in plan.scores]
         )
     if plan.audit is not None:
-        conn.execute(insert(AuditEvent.__table__), plan.audit)
+        conn.execute(AUDIT_INSERT, plan.audit)
     conn.execute(
-        insert(SheetSubmission.__table__),
+        SUBMISSION_INSERT,
         {
             "sheet_id": sheet.id,
             "submission_id": change.submission_id,
