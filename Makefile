@@ -17,7 +17,12 @@ serve: setup translations
 bench-load: setup-dev translations
 	$(BIN)/python bench/load.py
 
-.PHONY: run serve bench-load test lint format setup setup-dev system-deps translations i18n-update clean
+# The same benchmark for BASE (a commit) and this checkout, back to back (bench/compare.sh).
+BASE ?= 5854d1c
+bench-compare: setup-dev translations
+	bench/compare.sh $(BASE)
+
+.PHONY: run serve bench-load bench-compare test lint format setup setup-dev system-deps translations i18n-update clean
 
 run: setup translations
 	$(BIN)/flask db upgrade

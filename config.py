@@ -105,6 +105,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = False
     # A judge who scored offline all day must still be logged in when the network returns.
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 3
+    # An unchanged session cookie is signed again (its 3 days restarted) at most this often.
+    SESSION_REFRESH_AFTER = 60 * 60
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     # Redirect http to https, HSTS and secure cookies (scoring/headers.py). Off by default: a

@@ -25,7 +25,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     config.validate(app.config)
 
-    from scoring import database, errors, headers, i18n, limits, observability, security
+    from scoring import (
+        database,
+        errors,
+        headers,
+        i18n,
+        limits,
+        observability,
+        security,
+        session_cookie,
+    )
     from scoring.extensions import babel, csrf, db, login_manager, migrate
 
     app.config["SQLALCHEMY_DATABASE_URI"] = database.normalise_database_url(
@@ -40,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     database.install_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(_project_path("migrations")))
     limits.init_app(app)  # body caps before CSRF reads the form; `int` before any route
+    session_cookie.init_app(app)  # no re-signing of an unchanged cookie (issue 16)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)

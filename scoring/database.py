@@ -36,9 +36,15 @@ def engine_options(config: dict[str, Any]) -> dict[str, Any]:
     """Engine options for the configured database."""
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A file on this machine cannot go away like a server connection: no ping per checkout.
+        options["pool_pre_ping"] = False
         connect_args = dict(options.get("connect_args") or {})
         connect_args.setdefault("timeout", config["SQLITE_BUSY_TIMEOUT_MS"] / 1000)
         connect_args.setdefault("check_same_thread", False)
+        if str(config.get("SQLITE_SYNCHRONOUS", "")).upper() == "FULL":
+            from scoring.durable import DurableConnection
+
+            connect_args.setdefault("factory", DurableConnection)
         options["connect_args"] = connect_args
     return options
 
@@ -57,14 +63,24 @@ def install_sqlite_pragmas(app: Flask) -> None:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        from scoring.durable import DurableConnection, wal_sync
+
         # Take over transaction control from pysqlite so BEGIN IMMEDIATE is possible.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        wal = False
         if not in_memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
+            wal = cursor.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() == "wal"
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={busy_ms:d}")
-        cursor.execute(f"PRAGMA synchronous={synchronous}")
+        pragma = synchronous
+        if synchronous == "FULL" and wal and isinstance(dbapi_connection, DurableConnection):
+            # FULL's promise (an acknowledged commit survives a power cut) kept by
+            # scoring.durable: NORMAL in WAL, then the WAL synced after COMMIT, outside the
+            # write lock, one fsync for every commit that finished before it (group commit).
+            pragma = "NORMAL"
+            dbapi_connection.juara_wal = wal_sync(str(engine.url.database))
+        cursor.execute(f"PRAGMA synchronous={pragma}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

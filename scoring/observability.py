@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
         response.headers[REQUEST_ID_HEADER] = request_id
         started = g.get("request_started")
         duration_ms = (time.perf_counter() - started) * 1000 if started else None
-        user_id = _user_id(g.get("_login_user"))
+        user_id = _user_id(g.get("_login_user")) or g.get("user_id")
         logger.info(
             json.dumps(
                 {

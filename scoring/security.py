@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, redirect, request, url_for
+from flask import Flask, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from werkzeug.wrappers import Response
@@ -22,12 +22,12 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
     def load_user(user_id: str):  # type: ignore[no-untyped-def]
         from scoring.models import User
 
-        raw_id, _, version = user_id.partition(":")
-        if not raw_id.isdigit() or not version.isdigit():
+        identity = parse_identity(user_id)
+        if identity is None:
             return None
-        user = db.session.get(User, int(raw_id))
-        if user is None or not user.active or user.session_version != int(version):
-            return None  # signed out everywhere, or deactivated
+        user = db.session.get(User, identity[0])
+        if user is None or not user.active or user.session_version != identity[1]:
+            return None  # logged out, signed out everywhere, or deactivated
         return user
 
     @login_manager.unauthorized_handler
@@ -40,3 +40,19 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
         flash(str(login_manager.login_message), login_manager.login_message_category)
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def parse_identity(value: object) -> tuple[int, int] | None:
+    """(user id, session version) from the session's "id:version", or None."""
+    if not isinstance(value, str):
+        return None
+    raw_id, _, version = value.partition(":")
+    if not raw_id.isdigit() or not version.isdigit() or len(raw_id) + len(version) > 30:
+        return None
+    return int(raw_id), int(version)
+
+
+def session_identity() -> tuple[int, int] | None:
+    """The session's account without loading it: for the sheet save, which checks the account
+    (active, session version) inside its own query instead of a SELECT before it."""
+    return parse_identity(session.get("_user_id"))

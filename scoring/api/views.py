@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, g, jsonify, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -12,8 +12,12 @@ from werkzeug.wrappers import Response
 
 from scoring.api.payload import parse_change
 from scoring.auth.decorators import role_required
+from scoring.extensions import login_manager
 from scoring.jsonbody import json_body
+from scoring.ratelimit import limiter
+from scoring.security import session_identity
 from scoring.services.errors import ScoringError
+from scoring.services.sheet_save import SessionEnded
 from scoring.services.sheets import (
     InvalidSheet,
     SheetError,
@@ -25,8 +29,11 @@ from scoring.services.sheets import (
 from scoring.services.worklist import judge_sheet_refs, load_sheet
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Only logged-in judges reach it, and a venue of tablets behind one address must never see 429
+# for a save: the general (default and application-wide) limits do not count the API.
+limiter.exempt(bp)
 
-ERROR_CODES = {404: "not_found", 409: "conflict", 422: "invalid", 423: "locked"}
+ERROR_CODES = {403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid", 423: "locked"}
 
 
 @bp.after_request
@@ -88,11 +95,18 @@ def sheet(sheet_id: int) -> Response | tuple[Response, int]:
 
 
 @bp.put("/sheets/<int:sheet_id>")
-@role_required("judge")
 def put_sheet(sheet_id: int) -> Response | tuple[Response, int]:
+    """The hot path (issue 16): the account is not loaded before the save. Its role, active
+    flag and session version are checked inside the save's own query (SessionEnded: 401)."""
+    identity = session_identity()
+    if identity is None:
+        return login_manager.unauthorized()
+    g.user_id = identity[0]  # for the request log line
     try:
         change = parse_change(json_body())  # size capped, depth checked
-        result = save_sheet(sheet_id, current_user.id, change)
+        result = save_sheet(sheet_id, identity[0], change, session_version=identity[1])
+    except SessionEnded:
+        return login_manager.unauthorized()
     except ScoringError as error:
         return _error(error)
     return jsonify(

@@ -20,6 +20,7 @@ from scoring.services.accounts import (
     WrongPassword,
     authenticate,
     change_password,
+    end_sessions,
     sign_out_everywhere,
 )
 from scoring.services.errors import ScoringError
@@ -60,10 +61,13 @@ def logout() -> str | Response:
     if request.method == "POST":
         if form.validate_on_submit():
             locale = session.get("locale")
+            user_id = current_user.id if current_user.is_authenticated else None
             logout_user()
             session.clear()
             if locale:
                 session["locale"] = locale
+            if user_id is not None:
+                end_sessions(user_id)  # a copy of the cookie must not outlive the logout
             flash(_("You have logged out."), "info")
             return redirect(url_for("auth.login"))
         flash(_("Your session expired. Please try again."), "warning")

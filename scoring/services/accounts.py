@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from scoring.database import begin_write, committing, get_for_update
@@ -133,6 +133,21 @@ def change_password(user_id: int, current: str, new: str) -> User:
         user.session_version += 1
         record("user.password_change", user, after={"email": user.email})
     return user
+
+
+def end_sessions(user_id: int) -> None:
+    """Logout: every cookie issued to the account so far stops working, a copied one too.
+
+    The session holds "id:session_version" and every request compares it with the account's
+    (scoring/security.py, and the sheet save's own query), so one UPDATE ends them all.
+    """
+    with committing():
+        db.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(session_version=User.session_version + 1)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def sign_out_everywhere(user_id: int) -> User:

@@ -56,14 +56,20 @@ def _sheet_state(status: str, scored: int) -> str:
 
 def judge_worklist(judge_id: int) -> list[StageWork]:
     """The judge's sheets grouped by stage, open stages first, unsent sheets first; one query."""
+    # Both counts only over this judge's sheets and stages, not the whole score table.
+    mine = select(Assignment.stage_id).where(Assignment.judge_id == judge_id)
     scored = (
         select(Score.sheet_id, func.count(Score.value).label("n"))
+        .join(ScoreSheet, ScoreSheet.id == Score.sheet_id)
+        .join(Assignment, Assignment.id == ScoreSheet.assignment_id)
+        .where(Assignment.judge_id == judge_id)
         .group_by(Score.sheet_id)
         .subquery()
     )
     criteria = (
         select(Stage.id.label("stage_id"), func.count().label("n"))
         .join(Stage.criteria)
+        .where(Stage.id.in_(mine))
         .group_by(Stage.id)
         .subquery()
     )
