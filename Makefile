@@ -7,7 +7,7 @@ export FLASK_APP := wsgi
 # Message keywords: gettext calls and the domain errors whose first argument is a msgid.
 BABEL_KEYWORDS := -k _l -k lazy_gettext -k msgid -k ScoringError -k InvalidInput -k NotFound -k Forbidden -k Conflict \
 	-k AssignmentRefused -k InvalidEntry -k InvalidJudges -k Refused -k SheetError \
-	-k SheetLocked -k StaleSheet -k SubmissionReused -k WrongPassword
+	-k SheetLocked -k StaleSheet -k SubmissionReused -k WrongPassword -k SessionEnded
 
 serve: setup translations
 	$(BIN)/flask db upgrade
