@@ -29,7 +29,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms import Form as PlainForm
-from wtforms.validators import Length
+from wtforms.validators import Length, ValidationError
 
 from scoring.limits import flag_too_long
 
@@ -92,6 +92,18 @@ def text_fields(form: PlainForm) -> Iterator[tuple[PlainForm, Field]]:
             yield form, field
 
 
+def _own_length_message(owner: PlainForm, field: Field, cap: int) -> Any:
+    """The field's own Length message when that Length is the cap (it may say more, such as
+    how long the text is); len() is cheap, so running it on long text is safe."""
+    for validator in field.validators:
+        if isinstance(validator, Length) and validator.max == cap and validator.message:
+            try:
+                validator(owner, field)
+            except ValidationError as error:
+                return str(error)
+    return _l("Too long: at most %(n)d characters.", n=cap)
+
+
 class CappedFields:
     """The length check that runs before every validator (mixed into both bases below)."""
 
@@ -104,7 +116,7 @@ class CappedFields:
         for owner, field in text_fields(self):  # type: ignore[arg-type]
             cap = field_cap(owner, field)
             if any(isinstance(raw, str) and len(raw) > cap for raw in field.raw_data or ()):
-                field.errors = [_l("Too long: at most %(n)d characters.", n=cap)]
+                field.errors = [_own_length_message(owner, field, cap)]
                 marked.append(field)
         return marked
 
