@@ -33,6 +33,7 @@ from scoring.services.account_scope import current_account_filter, current_may_m
 from scoring.services.audit import record
 from scoring.services.conflicts import conflict_reason, declared_conflicts, sheet_started
 from scoring.services.errors import Conflict, InvalidInput, NotFound
+from scoring.services.structure import ensure_results_unpublished
 
 MODES = ("all", "balanced")
 MAX_SEED = 999_999
@@ -81,6 +82,7 @@ def ensure_assignable(stage: Stage) -> None:
         raise Conflict("The event is in review or published; assignments can no longer change.")
     if stage.status == "closed":
         raise Conflict("This stage is closed; assignments can no longer change.")
+    ensure_results_unpublished(stage.category)  # who scores whom changes the ranking
 
 
 def eligible_entries(stage: Stage) -> list[Entry]:

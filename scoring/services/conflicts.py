@@ -15,6 +15,7 @@ from scoring.extensions import db
 from scoring.models import Assignment, ConflictOfInterest, Entry, User
 from scoring.services.audit import record
 from scoring.services.errors import Conflict, InvalidInput, NotFound
+from scoring.services.structure import ensure_results_unpublished
 
 REASON_MAX = 300
 
@@ -80,6 +81,8 @@ def declare_conflict(entry_id: int, judge_id: int, reason: str) -> DeclaredConfl
                 "%(judge)s has already scored this entry. Reopen and clear that sheet first.",
                 judge=judge.name,
             )
+        if any(a not in sent for a in existing):
+            ensure_results_unpublished(entry.category)  # removing assignments alters them
         conflict = ConflictOfInterest(
             judge_id=judge.id, entry_id=entry.id, reason=reason, declared_by=_actor_id()
         )

@@ -32,6 +32,7 @@ from scoring.services.entry_checks import (
 )
 from scoring.services.errors import Conflict, InvalidInput, NotFound
 from scoring.services.personal import CONSENT_VERSION
+from scoring.services.structure import ensure_results_unpublished
 
 __all__ = [
     "CleanEntry",
@@ -81,6 +82,13 @@ def ensure_entries_editable(category: Category) -> None:
         raise Conflict("The results of this event are published; entries can no longer change.")
 
 
+def ensure_entries_changeable(category: Category) -> None:
+    """Adding, renaming, moving or deleting an entry alters a published ranking: refused until
+    the committee withdraws the category's results (with a reason, audited)."""
+    ensure_entries_editable(category)
+    ensure_results_unpublished(category)
+
+
 def snapshot(entry: Entry) -> dict[str, Any]:
     """An entry for the audit trail: the NIK masked, never in full."""
     return {
@@ -118,7 +126,7 @@ def create_entry(category_id: int, data: EntryData) -> CreatedEntry:
     """Check, add and commit one entry; returns its access code (shown once, never stored)."""
     with committing():
         category = lock_category(category_id)
-        ensure_entries_editable(category)
+        ensure_entries_changeable(category)
         clean = _checked(category, data, None)
         region = db.session.get(Region, clean.region_id)
         entry, code = new_entry(category, clean, utcnow())
@@ -139,6 +147,8 @@ def update_entry(entry_id: int, data: EntryData) -> None:
             raise NotFound("Entry not found.")
         ensure_entries_editable(category)
         clean = _checked(category, data, entry)
+        if (clean.name, clean.region_id) != (entry.name, entry.region_id):
+            ensure_results_unpublished(category)  # the name and region are on the results
         before = snapshot(entry)
         entry.name, entry.region_id = clean.name, clean.region_id
         entry.contact_name, entry.contact_phone = clean.contact_name, clean.contact_phone
@@ -196,7 +206,7 @@ def delete_entry(entry_id: int) -> int:
         entry = db.session.get(Entry, entry_id, populate_existing=True)
         if entry is None:
             raise NotFound("Entry not found.")
-        ensure_entries_editable(category)
+        ensure_entries_changeable(category)
         assignments = db.session.scalars(select(Assignment).filter_by(entry_id=entry.id))
         if any(sheet_started(a) for a in assignments):
             raise Conflict("A judge has already scored this entry, so it cannot be deleted.")

@@ -26,7 +26,7 @@ from scoring.services.entries import (
     Problem,
     check_entry,
     duplicate_problem,
-    ensure_entries_editable,
+    ensure_entries_changeable,
     existing_keys,
     load_category,
     lock_category,
@@ -177,7 +177,7 @@ def confirm_import(
         raise InvalidInput("Choose which rows to save.")
     with committing():
         category = lock_category(category_id)
-        ensure_entries_editable(category)
+        ensure_entries_changeable(category)
         preview = _preview(category, rows)
         if mode == "all" and preview.error_rows:
             raise InvalidInput(

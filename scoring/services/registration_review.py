@@ -35,6 +35,7 @@ from scoring.services.audit import record
 from scoring.services.conflicts import conflict_reason, declared_conflicts
 from scoring.services.errors import Conflict, InvalidInput, NotFound
 from scoring.services.registration import ChecklistItem, checklist
+from scoring.services.structure import ensure_results_unpublished
 
 REASON_MAX = 1000
 STATUS_OF = {"pass": "passed", "fail": "failed", "needs_correction": "needs_correction"}
@@ -110,6 +111,7 @@ def review_registration(
         category = entry.category
         if category.event.status in ("review", "published"):
             raise Conflict("The event is in review or published; entries can no longer change.")
+        ensure_results_unpublished(category)  # passing or failing changes who is ranked
         before = {"status": registration.status}
         registration.status = STATUS_OF[outcome]
         registration.review_reason = reason or None

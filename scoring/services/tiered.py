@@ -43,6 +43,7 @@ from scoring.services.entries import CreatedEntry, load_category, lock_category,
 from scoring.services.entry_checks import name_key
 from scoring.services.errors import Conflict, InvalidInput
 from scoring.services.results import latest_published_snapshot
+from scoring.services.structure import ensure_results_unpublished
 from scoring.services.tiered_lookup import NEXT_LEVEL
 
 TARGET_STATUSES = ("draft", "open")
@@ -109,6 +110,7 @@ def _check(source: Category, target: Category, top: int) -> ResultSnapshot:
         )
     if source.entry_kind != target.entry_kind:
         raise Conflict("The two categories contest different kinds of entries (groups, persons).")
+    ensure_results_unpublished(target)
     published = latest_published_snapshot(source.id)
     if source.event.status != "published" or published is None:
         raise Conflict(
