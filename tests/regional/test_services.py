@@ -224,3 +224,27 @@ def test_only_passed_registrations_are_admitted(db: Any, world: dict[str, Any]) 
     submit_registration(op_of(world), registration_id, True, DURING)
     review_registration(registration_id, "pass", "", None, DURING)
     assert set(db.session.scalars(not_admitted_entry_ids())) == set()
+
+
+def test_a_registration_of_a_published_category_waits_for_the_results_to_be_withdrawn(
+    db: Any, world: dict[str, Any]
+) -> None:
+    from scoring.models import ResultSnapshot
+
+    registration_id = register(world)
+    upload_both(world, registration_id)
+    submit_registration(op_of(world), registration_id, True, DURING)
+    snapshot = ResultSnapshot(
+        category_id=world["group"], version=1, method="raw", options={}, inputs={},
+        outputs={}, code_version="uji", sha256="0" * 64,
+    )  # fmt: skip
+    db.session.add(snapshot)
+    db.session.commit()
+    with pytest.raises(Conflict):  # passing it would add an entry to the announced ranking
+        review_registration(registration_id, "pass", "", None, DURING)
+    assert db.session.get(Registration, registration_id).status == "submitted"
+    assert db.session.scalar(select(func.count(Assignment.id))) == 0
+    from scoring.services.snapshots import unpublish_results
+
+    unpublish_results(world["group"], None, "Salah hitung")
+    assert review_registration(registration_id, "pass", "", None, DURING).assigned == 2
