@@ -189,64 +189,69 @@ def apply_advancement(
     """Store what the ranking decides (decisions by hand stay) and commit."""
     with committing():
         stage = _lock_closed_stage(stage_id)
-        plan = plan_advancement(stage.id, method)
         reason = _clean(missing_reason) if missing_reason.strip() else None
-        if plan.missing_sheets and reason is None:
-            raise Refused(
-                "Who advances is not applied yet.",
-                [
-                    InvalidInput(
-                        "%(missing)d of %(expected)d score sheets of this stage are not sent yet.",
-                        missing=plan.missing_sheets,
-                        expected=plan.expected_sheets,
-                    )
-                ],
-            )
-        stored = decisions(stage.id)
-        candidates = {row.entry_id for row in plan.rows}
-        for entry_id, row in list(stored.items()):
-            if row.source == "auto" and entry_id not in candidates:
+        return store_advancement(stage, plan_advancement(stage.id, method), method, reason)
+
+
+def store_advancement(stage: Stage, plan: Plan, method: str, reason: str | None) -> Applied:
+    """`apply_advancement` inside the caller's transaction (also run when publishing closes
+    the stage: scoring/services/publication.py); the caller holds the closed stage's lock."""
+    if plan.missing_sheets and reason is None:
+        raise Refused(
+            "Who advances is not applied yet.",
+            [
+                InvalidInput(
+                    "%(missing)d of %(expected)d score sheets of this stage are not sent yet.",
+                    missing=plan.missing_sheets,
+                    expected=plan.expected_sheets,
+                )
+            ],
+        )
+    stored = decisions(stage.id)
+    candidates = {row.entry_id for row in plan.rows}
+    for entry_id, row in list(stored.items()):
+        if row.source == "auto" and entry_id not in candidates:
+            db.session.delete(row)
+    now = utcnow()
+    for standing in plan.rows:
+        row = stored.get(standing.entry_id)
+        if row is not None and row.source == "manual":
+            continue
+        if standing.ranked in (TIED, UNRANKED):
+            if row is not None:
                 db.session.delete(row)
-        now = utcnow()
-        for standing in plan.rows:
-            row = stored.get(standing.entry_id)
-            if row is not None and row.source == "manual":
-                continue
-            if standing.ranked in (TIED, UNRANKED):
-                if row is not None:
-                    db.session.delete(row)
-                continue
-            if row is None:
-                row = StageAdvancement(stage_id=stage.id, entry_id=standing.entry_id)
-                db.session.add(row)
-            row.advances, row.rank, row.source = standing.ranked == ADVANCES, standing.rank, "auto"
-            row.decided_by_id, row.decided_at, row.reason = None, now, None
-        db.session.flush()
-        final = decisions(stage.id)
-        out_ids = [e for e, row in final.items() if not row.advances]
-        removed, kept = _drop_later_assignments(stage, out_ids)
-        applied = Applied(
-            advancing=sum(1 for row in final.values() if row.advances),
-            out=len(out_ids),
-            undecided=[s.name for s in plan.rows if s.entry_id not in final],
-            removed_assignments=removed,
-            kept_started=kept,
-        )
-        record(
-            "advancement.apply",
-            stage,
-            after={
-                "advance_count": stage.advance_count,
-                "method": method,
-                "advancing": sorted(e for e, row in final.items() if row.advances),
-                "out": sorted(out_ids),
-                "undecided": sorted(s.entry_id for s in plan.rows if s.entry_id not in final),
-                "missing_sheets": plan.missing_sheets,
-                "missing_reason": reason,
-                "removed_assignments": removed,
-            },
-            event_id=stage.category.event_id,
-        )
+            continue
+        if row is None:
+            row = StageAdvancement(stage_id=stage.id, entry_id=standing.entry_id)
+            db.session.add(row)
+        row.advances, row.rank, row.source = standing.ranked == ADVANCES, standing.rank, "auto"
+        row.decided_by_id, row.decided_at, row.reason = None, now, None
+    db.session.flush()
+    final = decisions(stage.id)
+    out_ids = [e for e, row in final.items() if not row.advances]
+    removed, kept = _drop_later_assignments(stage, out_ids)
+    applied = Applied(
+        advancing=sum(1 for row in final.values() if row.advances),
+        out=len(out_ids),
+        undecided=[s.name for s in plan.rows if s.entry_id not in final],
+        removed_assignments=removed,
+        kept_started=kept,
+    )
+    record(
+        "advancement.apply",
+        stage,
+        after={
+            "advance_count": stage.advance_count,
+            "method": method,
+            "advancing": sorted(e for e, row in final.items() if row.advances),
+            "out": sorted(out_ids),
+            "undecided": sorted(s.entry_id for s in plan.rows if s.entry_id not in final),
+            "missing_sheets": plan.missing_sheets,
+            "missing_reason": reason,
+            "removed_assignments": removed,
+        },
+        event_id=stage.category.event_id,
+    )
     return applied
 
 

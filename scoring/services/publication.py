@@ -4,7 +4,10 @@
 reason, while a sent sheet lacks a criterion: such a sheet cannot be totalled, so the ranking
 would silently rest on fewer sheets than the berita acara claims. And publishing closes every
 stage of the category still open for scoring, so that no judge can send a sheet afterwards and
-make the live ranking drift from the announced one.
+make the live ranking drift from the announced one. A stage it closes that has "how many
+advance" and a stage after it gets the same step as a stage closed by hand
+(scoring/services/advancement.py), before the ranking is frozen: who advances decides who is
+still assigned in the later stages.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from scoring.extensions import db
 from scoring.models import Stage
 from scoring.results.completeness import IncompleteSheet, incomplete_sheets
 from scoring.results.inputs import CategoryData
+from scoring.services.advancement import TIED, plan_advancement, store_advancement
 from scoring.services.errors import InvalidInput
+from scoring.services.structure import Refused
 
 
 def sheet_list(sheets: list[IncompleteSheet]) -> str:
@@ -54,3 +59,55 @@ def close_open_stages(category_id: int) -> list[dict[str, Any]]:
     for stage in stages:
         stage.status = "closed"
     return [{"id": stage.id, "name": stage.name} for stage in stages]
+
+
+def advance_before_publishing(
+    category_id: int, method: str, override_reason: str | None
+) -> list[dict[str, Any]]:
+    """Apply "how many advance" of every open stage that has it and a stage after it, and close
+    it, as the committee's close would; what was applied, for the publish audit.
+
+    Refused when entries share the last place that advances (the committee decides them by
+    hand on "Who advances" first), or when the stage's sheets are missing without the reason
+    for publishing anyway (that reason is then the advancement's reason too).
+    """
+    stages = db.session.scalars(
+        select(Stage)
+        .where(Stage.category_id == category_id, Stage.status == "open")
+        .where(Stage.kind == "scored", Stage.advance_count > 0)
+        .order_by(Stage.position)
+    ).all()
+    last = db.session.scalar(
+        select(func.max(Stage.position)).where(Stage.category_id == category_id)
+    )
+    stages = [stage for stage in stages if stage.position < last]
+    reason = " ".join((override_reason or "").split()) or None
+    applied = []
+    for stage in stages:  # in order: one stage's outcome changes who reached the next
+        plan = plan_advancement(stage.id, method)
+        problems = []
+        tied = [row.name for row in plan.rows if row.ranked == TIED and row.source != "manual"]
+        if tied:
+            problems.append(
+                InvalidInput(
+                    "%(stage)s: %(names)s share the last place that advances. Close the stage "
+                    "and decide on “Who advances” who goes on before publishing.",
+                    stage=stage.name,
+                    names=", ".join(tied),
+                )
+            )
+        if plan.missing_sheets and reason is None:
+            problems.append(
+                InvalidInput(
+                    "%(stage)s: %(missing)d of %(expected)d score sheets not sent yet.",
+                    stage=stage.name,
+                    missing=plan.missing_sheets,
+                    expected=plan.expected_sheets,
+                )
+            )
+        if problems:
+            raise Refused("The results cannot be published yet.", problems)
+        stage.status = "closed"
+        done = store_advancement(stage, plan, method, reason if plan.missing_sheets else None)
+        applied.append({"id": stage.id, "advancing": done.advancing, "out": done.out})
+    return applied

@@ -26,7 +26,11 @@ from scoring.results.compute import DEFAULT_METHOD, Computation, Options, output
 from scoring.results.inputs import from_inputs, to_inputs
 from scoring.services import audit
 from scoring.services.errors import Conflict, InvalidInput, NotFound
-from scoring.services.publication import close_open_stages, incomplete_blockers
+from scoring.services.publication import (
+    advance_before_publishing,
+    close_open_stages,
+    incomplete_blockers,
+)
 from scoring.services.results import load_category, run_pipeline
 from scoring.services.structure import Refused
 
@@ -119,6 +123,7 @@ def publish_results(
             )
         if embargo_until is not None and embargo_until.tzinfo is None:
             raise InvalidInput("The announcement time needs a time zone.")
+        advanced = advance_before_publishing(category_id, method, override_reason)
         options = options or Options()
         inputs = plain(to_inputs(load_category(category_id)))
         comp = run_pipeline(from_inputs(inputs), method, options)
@@ -180,6 +185,7 @@ def publish_results(
                 "blockers": [str(b) for b in blockers],
                 "sheets_locked": locked,
                 "stages_closed": closed,
+                "advanced": advanced,
             },
             event_id=category.event_id,
             actor_id=actor_id,
