@@ -33,7 +33,7 @@ from scoring.services.audit import record
 from scoring.services.conflicts import sheet_started
 from scoring.services.errors import Conflict, InvalidInput, NotFound
 from scoring.services.results import load_category, run_pipeline
-from scoring.services.structure import Refused, ensure_not_published
+from scoring.services.structure import Refused, ensure_not_published, ensure_results_unpublished
 
 ADVANCES, OUT, TIED, UNRANKED = "advances", "out", "tied", "unranked"
 REASON_MAX = 1000
@@ -178,6 +178,7 @@ def _lock_closed_stage(stage_id: int) -> Stage:
     if stage is None:
         raise NotFound("Stage not found.")
     ensure_not_published(stage.category.event)
+    ensure_results_unpublished(stage.category)  # it removes later assignments
     if stage.status != "closed":
         raise Conflict("Close the stage first: who advances is decided on its final results.")
     return stage

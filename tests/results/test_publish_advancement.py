@@ -84,3 +84,29 @@ def test_publishing_is_refused_while_a_tie_at_the_cut_off_is_undecided(
     _db.session.expire_all()
     assert _db.session.get(Stage, s1).status == "open"
     assert _decisions(s1) == {}
+
+
+def test_who_advances_of_a_published_category_waits_for_the_results_to_be_withdrawn(
+    app: Flask, db: Any, make_user: Any
+) -> None:
+    from scoring.services.advancement import apply_advancement, set_advancement
+    from scoring.services.errors import Conflict
+    from scoring.services.snapshots import unpublish_results
+
+    ids = build_category()
+    s1 = _open_with_advance(ids, 4)
+    _db.session.get(Stage, s1).status = "closed"  # closed by hand: the tie left to the committee
+    _db.session.commit()
+    panitia = make_user("committee")
+    publish_results(ids["category_id"], panitia.id, method="raw")
+    e5 = ids["entries"]["E5"]
+    with app.test_request_context():
+        with pytest.raises(Conflict):  # it would take E5's later sheets out of the ranking
+            set_advancement(s1, e5, False, "Undian")
+        with pytest.raises(Conflict):
+            apply_advancement(s1)
+    assert _decisions(s1) == {}
+    unpublish_results(ids["category_id"], panitia.id, "Putuskan yang lolos")
+    with app.test_request_context():
+        set_advancement(s1, e5, False, "Undian")
+    assert _decisions(s1) == {e5: (False, "manual")}
