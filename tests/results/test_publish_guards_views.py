@@ -170,3 +170,21 @@ def test_review_names_sheets_missing_a_criterion_and_offers_no_publish_button(
     assert "belum berisi nilai Kreativitas" in html and "Juri 2 (Poktan E6)" in html
     assert 'data-testid="hard-blocked"' in html
     assert 'data-testid="publish"' not in html and 'name="override_reason"' not in html
+
+
+def test_deleting_an_entry_of_published_results_says_to_withdraw_them_first(
+    app: Flask, client: Any, login_as: Any
+) -> None:
+    from scoring.models import Entry
+
+    ids = _published(app)
+    e7 = ids["entries"]["E7"]
+    login_as("committee")
+    token = csrf_token_from(client.get(f"/panitia/tahap/{ids['stage_ids'][1]}").text)
+    answer = client.post(
+        f"/panitia/peserta/{e7}/hapus", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert answer.status_code == 200
+    assert "versi 1 sudah diumumkan" in answer.text
+    with app.app_context():
+        assert _db.session.get(Entry, e7) is not None
